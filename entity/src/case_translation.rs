@@ -1,0 +1,21 @@
+//! A case's texts in one locale.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "case_translation")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub case_id: i64,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub locale: String,
+    pub title: String,
+    pub summary: Option<String>,
+    /// Markdown.
+    pub body: Option<String>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

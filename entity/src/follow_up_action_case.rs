@@ -1,0 +1,17 @@
+//! A case a follow-up action concerns.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "follow_up_action_case")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub follow_up_action_id: i64,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub case_id: i64,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,21 @@
+//! sea-orm models of Casegraph's tables. Models only: no GraphQL, no HTTP, no business rules.
+//!
+//! Every localised text lives in a `*_translation` table keyed by (owner, locale), so a new
+//! locale needs no schema change.
+
+pub mod case;
+pub mod case_country;
+pub mod case_organisation;
+pub mod case_tag;
+pub mod case_translation;
+pub mod category;
+pub mod category_translation;
+pub mod collection;
+pub mod collection_translation;
+pub mod enums;
+pub mod follow_up_action;
+pub mod follow_up_action_case;
+pub mod follow_up_action_translation;
+pub mod organisation;
+pub mod organisation_translation;
+pub mod tag;

@@ -1,0 +1,17 @@
+//! Casegraph's schema history. Frozen: a released migration is never edited, only followed.
+//! Runs on SQLite and PostgreSQL; never imports the entity crate.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261127_000001_create_content_tables;
+
+/// The ordered list of Casegraph migrations.
+#[derive(Debug)]
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261127_000001_create_content_tables::Migration)]
+    }
+}

@@ -1,0 +1,208 @@
+//! The one typed configuration, parsed at the edge from flags and environment variables.
+//! Nothing else in Casegraph reads the environment.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Default database: a SQLite file in the working directory, created when missing.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://casegraph.db?mode=rwc";
+
+/// Command line of the `casegraph` binary.
+#[derive(Debug, Parser)]
+#[command(
+    name = "casegraph",
+    version,
+    about = "GraphQL API for the WIC Cross-Border E-Commerce Practice Case Collections",
+    long_about = "GraphQL API for the World Internet Conference Cross-Border E-Commerce Practice \
+                  Case Collections. Without a command, `casegraph` serves the API (same as \
+                  `casegraph serve`). Every command migrates the database first.",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+    /// Serve options when no command is given.
+    #[command(flatten)]
+    pub serve: ServeArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Settings shared by every command.
+#[derive(Clone, Args)]
+pub struct Config {
+    /// Database to use: `sqlite://FILE?mode=rwc` or `postgres://USER@HOST:PORT/DB`.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
+    pub database_url: String,
+
+    /// Most database connections in the pool.
+    #[arg(long, env = "CASEGRAPH_DATABASE_CONNECTIONS", default_value_t = 16, global = true)]
+    pub database_connections: u32,
+
+    /// Log filter, in `tracing` env-filter syntax (e.g. `info`, `casegraph=debug,warn`).
+    #[arg(long, env = "CASEGRAPH_LOG", default_value = "info", global = true)]
+    pub log_level: String,
+
+    /// Log line format.
+    #[arg(long, env = "CASEGRAPH_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty, global = true)]
+    pub log_format: LogFormat,
+}
+
+impl Config {
+    /// A configuration for `database_url` with every other setting at its default.
+    pub fn for_database(database_url: impl Into<String>) -> Self {
+        Self {
+            database_url: database_url.into(),
+            database_connections: 16,
+            log_level: "info".to_owned(),
+            log_format: LogFormat::Pretty,
+        }
+    }
+
+    /// The database URL with any password replaced by `***`, safe to log.
+    pub fn redacted_database_url(&self) -> String {
+        redact_url(&self.database_url)
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter
+            .debug_struct("Config")
+            .field("database_url", &self.redacted_database_url())
+            .field("database_connections", &self.database_connections)
+            .field("log_level", &self.log_level)
+            .field("log_format", &self.log_format)
+            .finish()
+    }
+}
+
+fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((credentials, host)) => match credentials.split_once(':') {
+            Some((user, _password)) => format!("{scheme}://{user}:***@{host}{path}"),
+            None => url.to_owned(),
+        },
+        None => url.to_owned(),
+    }
+}
+
+/// How log lines are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable, coloured when the output is a terminal.
+    Pretty,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// What `casegraph` does.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the GraphQL API (the default).
+    Serve(ServeArgs),
+    /// Apply pending database migrations (or roll them back) and exit.
+    Migrate(MigrateArgs),
+    /// Generate clearly-marked synthetic cases for demos, tests and benchmarks.
+    Seed(SeedArgs),
+    /// Import content from a JSON export or a CSV file of cases (one transaction).
+    Import(ImportArgs),
+    /// Export all content as JSON (the import format).
+    Export(ExportArgs),
+    /// Print the GraphQL schema (SDL), or write it to a file.
+    ExportSchema(ExportSchemaArgs),
+}
+
+/// Options of `casegraph serve`.
+#[derive(Clone, Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "CASEGRAPH_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+
+    /// Do not create the small synthetic sample set on an empty database.
+    #[arg(long, env = "CASEGRAPH_NO_SAMPLES")]
+    pub no_samples: bool,
+}
+
+impl Default for ServeArgs {
+    fn default() -> Self {
+        Self { bind: SocketAddr::from(([127, 0, 0, 1], 8080)), no_samples: false }
+    }
+}
+
+/// Options of `casegraph migrate`.
+#[derive(Clone, Debug, Args)]
+pub struct MigrateArgs {
+    /// Roll back every migration instead (destroys all data).
+    #[arg(long)]
+    pub down: bool,
+}
+
+/// Options of `casegraph seed`.
+#[derive(Clone, Debug, Args)]
+pub struct SeedArgs {
+    /// Number of synthetic cases to create.
+    #[arg(long, value_name = "N")]
+    pub synthetic: u64,
+
+    /// Random seed: the same seed and N give the same data.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+}
+
+/// Options of `casegraph import`.
+#[derive(Clone, Debug, Args)]
+pub struct ImportArgs {
+    /// File to import (`.json` export format or `.csv` cases).
+    pub file: PathBuf,
+
+    /// Format of the file; by default taken from its extension.
+    #[arg(long, value_enum)]
+    pub format: Option<ImportFormat>,
+}
+
+/// File formats `casegraph import` reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormat {
+    /// The JSON document `casegraph export` writes (see schemas/import.schema.json).
+    Json,
+    /// One case per row (see the README for the columns).
+    Csv,
+}
+
+/// Options of `casegraph export`.
+#[derive(Clone, Debug, Args)]
+pub struct ExportArgs {
+    /// File to write.
+    pub file: PathBuf,
+}
+
+/// Options of `casegraph export-schema`.
+#[derive(Clone, Debug, Args)]
+pub struct ExportSchemaArgs {
+    /// File to write; standard output when absent.
+    pub file: Option<PathBuf>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_url;
+
+    #[test]
+    fn passwords_are_redacted_from_database_urls() {
+        assert_eq!(
+            redact_url("postgres://app:s3cret@db:5432/casegraph"),
+            "postgres://app:***@db:5432/casegraph"
+        );
+        assert_eq!(redact_url("sqlite://casegraph.db?mode=rwc"), "sqlite://casegraph.db?mode=rwc");
+    }
+}

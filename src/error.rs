@@ -1,0 +1,86 @@
+//! The one error type of Casegraph. Each variant documents the public code it maps to; the
+//! mapping to GraphQL `extensions.code` happens once, in [`Error::code`] and the
+//! `From<Error> for async_graphql::Error` impl. Internal errors are masked there.
+
+use async_graphql::ErrorExtensions;
+
+/// Public error codes (`extensions.code`), documented in the README.
+pub mod code {
+    /// The request is malformed or an argument is invalid.
+    pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
+    /// The object asked for does not exist.
+    pub const NOT_FOUND: &str = "NOT_FOUND";
+    /// The caller may not see or do this.
+    pub const FORBIDDEN: &str = "FORBIDDEN";
+    /// Something failed on our side; details are in the server log under the request id.
+    pub const INTERNAL: &str = "INTERNAL";
+}
+
+/// Everything that can go wrong in Casegraph.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// `BAD_USER_INPUT`: an argument or input value is invalid.
+    #[error("{0}")]
+    BadUserInput(String),
+    /// `NOT_FOUND`: the named object does not exist.
+    #[error("{0} not found")]
+    NotFound(String),
+    /// `FORBIDDEN`: the caller lacks a scope.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Import rejected: every bad row, with its position and field. Nothing was written.
+    #[error("{0}")]
+    Import(#[from] crate::store::exchange::ImportErrors),
+    /// `INTERNAL`: the database failed.
+    #[error("database error: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    /// `INTERNAL`: a transaction failed.
+    #[error("database error: {0}")]
+    Transaction(#[from] sea_orm::TransactionError<sea_orm::DbErr>),
+    /// `INTERNAL`: reading or writing a file or socket failed.
+    #[error("i/o error: {0}")]
+    Io(#[from] std::io::Error),
+    /// `INTERNAL`: a value could not be (de)serialised.
+    #[error("serialisation error: {0}")]
+    Json(#[from] serde_json::Error),
+    /// `INTERNAL`: an invariant did not hold (a bug, or data written outside Casegraph).
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    /// The public code of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::BadUserInput(_) | Self::Import(_) => code::BAD_USER_INPUT,
+            Self::NotFound(_) => code::NOT_FOUND,
+            Self::Forbidden(_) => code::FORBIDDEN,
+            Self::Database(_) | Self::Transaction(_) | Self::Io(_) | Self::Json(_) | Self::Internal(_) => {
+                code::INTERNAL
+            }
+        }
+    }
+
+    /// Whether the message may be shown to API clients.
+    pub fn is_public(&self) -> bool {
+        self.code() != code::INTERNAL
+    }
+}
+
+/// Result with Casegraph's error.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl From<Error> for async_graphql::Error {
+    fn from(error: Error) -> Self {
+        let code = error.code();
+        let message = if error.is_public() {
+            error.to_string()
+        } else {
+            // The detail goes to the log only; the HTTP layer adds the request id that
+            // links this response to the log line.
+            tracing::error!(%error, "internal error while resolving a field");
+            "Internal server error".to_owned()
+        };
+        async_graphql::Error::new(message).extend_with(|_, extensions| extensions.set("code", code))
+    }
+}

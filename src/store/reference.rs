@@ -1,0 +1,139 @@
+//! Loads the embedded reference data (collections, categories and their translations).
+//! Idempotent: run at every start, it inserts what is missing and refreshes what changed.
+
+use chrono::{NaiveDate, Utc};
+use entity::{category, category_translation, collection, collection_translation};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
+};
+
+use super::Store;
+use crate::error::{Error, Result};
+use crate::reference::{Reference, ReferenceCollection, ReferenceTerm};
+
+impl Store {
+    /// Writes the reference collections and, for each, the reference categories.
+    pub async fn load_reference(&self, reference: &Reference) -> Result<()> {
+        let transaction = self.connection().begin().await?;
+        for source in &reference.collections {
+            let collection_id = upsert_collection(&transaction, source).await?;
+            for term in &reference.categories {
+                upsert_category(&transaction, collection_id, term).await?;
+            }
+        }
+        transaction.commit().await?;
+        Ok(())
+    }
+}
+
+async fn upsert_collection<C: ConnectionTrait>(connection: &C, source: &ReferenceCollection) -> Result<i64> {
+    let released_on = source
+        .released_on
+        .as_deref()
+        .map(|date| NaiveDate::parse_from_str(date, "%Y-%m-%d"))
+        .transpose()
+        .map_err(|error| Error::Internal(format!("reference release date of {}: {error}", source.slug)))?;
+    let existing =
+        collection::Entity::find().filter(collection::Column::Slug.eq(&source.slug)).one(connection).await?;
+    let now = Utc::now();
+    let mut model = match &existing {
+        Some(found) => collection::ActiveModel::from(found.clone()),
+        None => collection::ActiveModel {
+            slug: Set(source.slug.clone()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        },
+    };
+    model.year = Set(source.year);
+    model.publisher = Set(source.publisher.clone());
+    model.released_on = Set(released_on);
+    model.released_at_event = Set(source.released_at_event.clone());
+    model.declared_case_count = Set(source.declared_case_count);
+    model.call_for_cases_started = Set(source.call_for_cases_started.clone());
+    model.sources = Set(serde_json::json!(source.sources));
+    model.themes = Set(serde_json::json!(source.themes));
+    let id = if existing.is_some() {
+        if model.is_changed() {
+            model.updated_at = Set(now);
+            model.update(connection).await?.id
+        } else {
+            existing.as_ref().map_or(0, |found| found.id)
+        }
+    } else {
+        model.insert(connection).await?.id
+    };
+    let titles =
+        source.title.iter().filter_map(|(locale, title)| title.as_ref().map(|title| (locale, title))).map(
+            |(locale, title)| collection_translation::ActiveModel {
+                collection_id: Set(id),
+                locale: Set(locale.clone()),
+                title: Set(title.clone()),
+            },
+        );
+    collection_translation::Entity::insert_many(titles)
+        .on_conflict(
+            OnConflict::columns([
+                collection_translation::Column::CollectionId,
+                collection_translation::Column::Locale,
+            ])
+            .update_column(collection_translation::Column::Title)
+            .to_owned(),
+        )
+        .exec_without_returning(connection)
+        .await?;
+    Ok(id)
+}
+
+async fn upsert_category<C: ConnectionTrait>(
+    connection: &C,
+    collection_id: i64,
+    term: &ReferenceTerm,
+) -> Result<()> {
+    let (Some(slug), Some(position)) = (term.slug.as_ref(), term.position) else {
+        return Err(Error::Internal("a reference category lacks its slug or position".to_owned()));
+    };
+    let existing = category::Entity::find()
+        .filter(category::Column::CollectionId.eq(collection_id))
+        .filter(category::Column::Slug.eq(slug))
+        .one(connection)
+        .await?;
+    let id = match existing {
+        Some(found) if found.position == position => found.id,
+        Some(found) => {
+            let mut model = category::ActiveModel::from(found);
+            model.position = Set(position);
+            model.update(connection).await?.id
+        }
+        None => {
+            category::ActiveModel {
+                collection_id: Set(collection_id),
+                slug: Set(slug.clone()),
+                position: Set(position),
+                ..Default::default()
+            }
+            .insert(connection)
+            .await?
+            .id
+        }
+    };
+    let names = term.texts().into_iter().map(|(locale, name)| category_translation::ActiveModel {
+        category_id: Set(id),
+        locale: Set(locale.to_owned()),
+        name: Set(name.to_owned()),
+        description: Set(None),
+    });
+    category_translation::Entity::insert_many(names)
+        .on_conflict(
+            OnConflict::columns([
+                category_translation::Column::CategoryId,
+                category_translation::Column::Locale,
+            ])
+            .update_column(category_translation::Column::Name)
+            .to_owned(),
+        )
+        .exec_without_returning(connection)
+        .await?;
+    Ok(())
+}
