@@ -1,1 +1,68 @@
-//! Tests being written.
+//! The HTTP edge: health, readiness, GraphiQL, request ids and error codes.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, error_code};
+
+#[tokio::test]
+async fn healthz_and_readyz_answer_ok() {
+    let app = TestApp::spawn().await;
+    let health = app.get("/healthz", &[]).await;
+    assert_eq!(health.status(), 200);
+    let ready = app.get("/readyz", &[]).await;
+    assert_eq!(ready.status(), 200);
+    assert_eq!(ready.json::<Value>().await.expect("json"), json!({ "status": "ready" }));
+}
+
+#[tokio::test]
+async fn a_browser_get_on_graphql_gets_graphiql() {
+    let app = TestApp::spawn().await;
+    let response = app.get("/graphql", &[("Accept", "text/html")]).await;
+    assert_eq!(response.status(), 200);
+    let page = response.text().await.expect("html");
+    assert!(page.to_lowercase().contains("graphiql"), "{page}");
+}
+
+#[tokio::test]
+async fn a_get_with_a_query_executes_it() {
+    let app = TestApp::spawn().await;
+    let response = app.get("/graphql?query=%7B%20collections%20%7B%20slug%20%7D%20%7D", &[]).await;
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(body["data"]["collections"].as_array().map(Vec::len), Some(2));
+}
+
+#[tokio::test]
+async fn the_client_request_id_is_echoed_in_headers_and_errors() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .header("X-Request-Id", "test-request-42")
+        .json(&json!({ "query": "{ noSuchField }" }))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(
+        response.headers().get("x-request-id").and_then(|value| value.to_str().ok()),
+        Some("test-request-42")
+    );
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(error_code(&body), Some("BAD_USER_INPUT"));
+    assert_eq!(body["errors"][0]["extensions"]["requestId"], "test-request-42");
+}
+
+#[tokio::test]
+async fn a_request_id_is_generated_when_the_client_sends_none() {
+    let app = TestApp::spawn().await;
+    let response = app.get("/healthz", &[]).await;
+    let id = response.headers().get("x-request-id").and_then(|value| value.to_str().ok()).unwrap_or_default();
+    assert_eq!(id.len(), 36, "uuid expected, got {id:?}");
+}
+
+#[tokio::test]
+async fn a_syntax_error_is_a_typed_client_error() {
+    let app = TestApp::spawn().await;
+    let body = app.graphql("{ collections { slug ").await;
+    assert_eq!(error_code(&body), Some("BAD_USER_INPUT"));
+}
