@@ -39,6 +39,11 @@ impl App {
         Ok(Self { state: AppState { store, schema }, listener })
     }
 
+    /// The app's data store (shared with the server).
+    pub fn store(&self) -> &Store {
+        &self.state.store
+    }
+
     /// The address the server listens on.
     pub fn local_addr(&self) -> Result<SocketAddr> {
         Ok(self.listener.local_addr()?)

@@ -173,9 +173,9 @@ pub struct ImportArgs {
 /// File formats `casegraph import` reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ImportFormat {
-    /// The JSON document `casegraph export` writes (see schemas/import.schema.json).
+    /// The JSON document `casegraph export` writes (see schemas/casegraph-export.schema.json).
     Json,
-    /// One case per row (see the README for the columns).
+    /// One case per row (see docs/import-format.md for the columns).
     Csv,
 }
 

@@ -37,6 +37,9 @@ pub enum Error {
     /// `INTERNAL`: a transaction failed.
     #[error("database error: {0}")]
     Transaction(#[from] sea_orm::TransactionError<sea_orm::DbErr>),
+    /// `INTERNAL`: a SQL statement could not be built.
+    #[error("query building error: {0}")]
+    Query(#[from] sea_orm::sea_query::error::Error),
     /// `INTERNAL`: reading or writing a file or socket failed.
     #[error("i/o error: {0}")]
     Io(#[from] std::io::Error),
@@ -55,9 +58,12 @@ impl Error {
             Self::BadUserInput(_) | Self::Import(_) => code::BAD_USER_INPUT,
             Self::NotFound(_) => code::NOT_FOUND,
             Self::Forbidden(_) => code::FORBIDDEN,
-            Self::Database(_) | Self::Transaction(_) | Self::Io(_) | Self::Json(_) | Self::Internal(_) => {
-                code::INTERNAL
-            }
+            Self::Database(_)
+            | Self::Transaction(_)
+            | Self::Query(_)
+            | Self::Io(_)
+            | Self::Json(_)
+            | Self::Internal(_) => code::INTERNAL,
         }
     }
 

@@ -7,6 +7,7 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod countries;
 pub mod error;
 pub mod graphql;
 pub mod http;

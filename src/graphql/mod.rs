@@ -1,8 +1,13 @@
 //! The public GraphQL contract: schema, types, resolvers and loaders.
 
+pub mod access;
+pub mod connection;
+pub mod directory;
 pub mod id;
+pub mod inputs;
 pub mod loaders;
 pub mod query;
+pub mod search;
 pub mod types;
 
 use async_graphql::{EmptyMutation, EmptySubscription, Schema};

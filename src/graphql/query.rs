@@ -2,10 +2,26 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Context, Object, Result};
+use async_graphql::{Context, ID, Object, Result};
 
-use super::types::{Category, Collection};
+use super::access::Access;
+use super::connection::CaseListArguments;
+use super::directory::{
+    FollowUpActionConnection, FollowUpActionListArguments, OrganisationConnection, OrganisationListArguments,
+};
+use super::id::{self, NodeKind};
+use super::inputs::{
+    CaseFilterInput, CaseOrderInput, FollowUpActionFilterInput, FollowUpActionOrderInput,
+    OrganisationFilterInput, OrganisationOrderInput,
+};
+use super::loaders::{Loaders, load};
+use super::search::{self, SearchConnection};
+use super::types::{Case, CaseConnection, Category, Collection, FollowUpAction, Node, Organisation};
+use crate::error::Error;
 use crate::store::Store;
+
+/// Most IDs `nodes` accepts at once.
+const MAX_NODES: usize = 100;
 
 /// Read access to the case collections.
 #[derive(Debug, Default)]
@@ -13,6 +29,29 @@ pub struct Query;
 
 #[Object]
 impl Query {
+    /// The object with this global ID, or null when there is none (or it is not visible).
+    async fn node(
+        &self,
+        context: &Context<'_>,
+        #[graphql(desc = "A global ID.")] id: ID,
+    ) -> Result<Option<Node>> {
+        Ok(resolve_nodes(context, std::slice::from_ref(&id)).await?.pop().flatten())
+    }
+
+    /// The objects with these global IDs, in the same order; null for unknown ones.
+    async fn nodes(
+        &self,
+        context: &Context<'_>,
+        #[graphql(desc = "Global IDs (at most 100).")] ids: Vec<ID>,
+    ) -> Result<Vec<Option<Node>>> {
+        if ids.len() > MAX_NODES {
+            return Err(
+                Error::BadUserInput(format!("at most {MAX_NODES} ids per call, got {}", ids.len())).into()
+            );
+        }
+        Ok(resolve_nodes(context, &ids).await?)
+    }
+
     /// Every edition of the collection, newest first.
     async fn collections(&self, context: &Context<'_>) -> Result<Vec<Collection>> {
         let store = context.data::<Store>()?;
@@ -20,7 +59,11 @@ impl Query {
     }
 
     /// The edition with this slug (e.g. `wic-cbec-2024`), or null.
-    async fn collection(&self, context: &Context<'_>, slug: String) -> Result<Option<Collection>> {
+    async fn collection(
+        &self,
+        context: &Context<'_>,
+        #[graphql(desc = "Collection slug.")] slug: String,
+    ) -> Result<Option<Collection>> {
         let store = context.data::<Store>()?;
         Ok(store.collection_by_slug(&slug).await?.map(|record| Collection(Arc::new(record))))
     }
@@ -54,4 +97,126 @@ impl Query {
             .await?
             .map(|record| Category(Arc::new(record))))
     }
+
+    /// The case with this slug, or null (also for drafts the caller may not see).
+    async fn case(
+        &self,
+        context: &Context<'_>,
+        #[graphql(desc = "Case slug.")] slug: String,
+    ) -> Result<Option<Case>> {
+        let store = context.data::<Store>()?;
+        let access = Access::of(context);
+        Ok(store
+            .case_by_slug(&slug)
+            .await?
+            .filter(|record| access.can_see(record.model.status))
+            .map(|record| Case(Arc::new(record))))
+    }
+
+    /// Cases, filtered and ordered (default: published, newest first; with a search, most
+    /// relevant first).
+    #[allow(clippy::too_many_arguments)]
+    async fn cases(
+        &self,
+        context: &Context<'_>,
+        #[graphql(desc = "Page size from the start (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Which cases.")] filter: Option<CaseFilterInput>,
+        #[graphql(desc = "Sort order.")] order_by: Option<CaseOrderInput>,
+    ) -> Result<CaseConnection> {
+        let arguments = CaseListArguments { first, after, last, before, filter, order_by };
+        Ok(arguments.resolve(context, |_| {}).await?)
+    }
+
+    /// The organisation with this slug, or null.
+    async fn organisation(
+        &self,
+        context: &Context<'_>,
+        #[graphql(desc = "Organisation slug.")] slug: String,
+    ) -> Result<Option<Organisation>> {
+        let store = context.data::<Store>()?;
+        Ok(store.organisation_by_slug(&slug).await?.map(|record| Organisation(Arc::new(record))))
+    }
+
+    /// Organisations, filtered and ordered (default: by name; with a search, most relevant
+    /// first).
+    #[allow(clippy::too_many_arguments)]
+    async fn organisations(
+        &self,
+        context: &Context<'_>,
+        #[graphql(desc = "Page size from the start (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Which organisations.")] filter: Option<OrganisationFilterInput>,
+        #[graphql(desc = "Sort order (default: NAME ASC, or relevance with a search).")] order_by: Option<
+            OrganisationOrderInput,
+        >,
+    ) -> Result<OrganisationConnection> {
+        let arguments = OrganisationListArguments { first, after, last, before, filter, order_by };
+        Ok(arguments.resolve(context).await?)
+    }
+
+    /// Follow-up actions, filtered and ordered (default: latest start first, undated last).
+    #[allow(clippy::too_many_arguments)]
+    async fn follow_up_actions(
+        &self,
+        context: &Context<'_>,
+        #[graphql(desc = "Page size from the start (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Which follow-up actions.")] filter: Option<FollowUpActionFilterInput>,
+        #[graphql(desc = "Sort order (default: STARTS_ON DESC).")] order_by: Option<FollowUpActionOrderInput>,
+    ) -> Result<FollowUpActionConnection> {
+        let arguments = FollowUpActionListArguments { first, after, last, before, filter, order_by };
+        Ok(arguments.resolve(context).await?)
+    }
+
+    /// Full-text search across cases (those the caller may see), organisations and
+    /// follow-up actions, in English, Chinese and Arabic, most relevant first.
+    async fn search(
+        &self,
+        context: &Context<'_>,
+        #[graphql(desc = "Words to find, in any language; plain text (quotes and operators are ignored), \
+                          at most 2,000 characters.")]
+        query: String,
+        #[graphql(desc = "Page size (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
+    ) -> Result<SearchConnection> {
+        Ok(search::resolve(context, &query, first, after).await?)
+    }
+}
+
+/// Resolves global IDs in order, batching by type through the loaders.
+async fn resolve_nodes(context: &Context<'_>, ids: &[ID]) -> Result<Vec<Option<Node>>, Error> {
+    let loaders =
+        context.data::<Loaders>().map_err(|_| Error::Internal("no loaders in context".to_owned()))?;
+    let access = Access::of(context);
+    let mut nodes = Vec::with_capacity(ids.len());
+    for raw in ids {
+        let node = match id::decode(raw) {
+            None => None,
+            Some((NodeKind::Collection, key)) => {
+                load(&loaders.collections, key).await?.map(|r| Node::Collection(Collection(r)))
+            }
+            Some((NodeKind::Category, key)) => {
+                load(&loaders.categories, key).await?.map(|r| Node::Category(Category(r)))
+            }
+            Some((NodeKind::Organisation, key)) => {
+                load(&loaders.organisations, key).await?.map(|r| Node::Organisation(Organisation(r)))
+            }
+            Some((NodeKind::FollowUpAction, key)) => {
+                load(&loaders.follow_up_actions, key).await?.map(|r| Node::FollowUpAction(FollowUpAction(r)))
+            }
+            Some((NodeKind::Case, key)) => load(&loaders.cases, key)
+                .await?
+                .filter(|record| access.can_see(record.model.status))
+                .map(|r| Node::Case(Case(r))),
+        };
+        nodes.push(node);
+    }
+    Ok(nodes)
 }

@@ -1,7 +1,7 @@
 //! `/graphql`: POST and GET execution, GraphiQL for browsers.
 
 use async_graphql::http::GraphiQLSource;
-use async_graphql::{Response, ServerError, Value};
+use async_graphql::{PathSegment, Response, ServerError, Value};
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::extract::{FromRequest, Request, State};
 use axum::http::{HeaderMap, header};
@@ -9,6 +9,7 @@ use axum::response::{Html, IntoResponse};
 
 use super::{AppState, REQUEST_ID_HEADER};
 use crate::error::code;
+use crate::graphql::access::Access;
 use crate::graphql::loaders::Loaders;
 use crate::locale::LocalePreference;
 
@@ -47,14 +48,28 @@ async fn execute(state: &AppState, headers: &HeaderMap, request: GraphQLRequest)
         .unwrap_or_default();
     let request_id =
         headers.get(REQUEST_ID_HEADER).and_then(|value| value.to_str().ok()).unwrap_or_default().to_owned();
-    let request = request.data(locale).data(Loaders::new(&state.store));
+    let access = Access::default();
+    let request =
+        request.data(locale).data(access).data(Loaders::new(&state.store, access.visible_statuses()));
     let mut response = state.schema.execute(request).await;
     tag_errors(&mut response, &request_id);
     response.into()
 }
 
-/// Every error carries the request id (the key to the server log) and a code.
+/// Every error carries the request id (the key to the server log) and a code. Errors are
+/// listed by path so the same failure gives the same body whatever finished first.
 fn tag_errors(response: &mut Response, request_id: &str) {
+    response.errors.sort_by_cached_key(|error| {
+        let path: Vec<String> = error
+            .path
+            .iter()
+            .map(|segment| match segment {
+                PathSegment::Field(name) => name.clone(),
+                PathSegment::Index(index) => format!("{index:010}"),
+            })
+            .collect();
+        (path, error.message.clone())
+    });
     for error in &mut response.errors {
         let fallback = default_code(error);
         let extensions = error.extensions.get_or_insert_with(Default::default);

@@ -19,12 +19,22 @@ where
     }
     let columns = <A::Entity as EntityTrait>::Column::iter().count().max(1);
     let per_statement = (MAX_PARAMETERS / columns).max(1);
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<A> = rows.by_ref().take(per_statement).collect();
+    let mut remaining = rows.len();
+    let mut rows = rows.into_iter();
+    while remaining > 0 {
+        let chunk: Vec<A> = rows.by_ref().take(statement_rows(remaining, per_statement)).collect();
+        remaining -= chunk.len();
         <A::Entity as EntityTrait>::insert_many(chunk).exec_without_returning(connection).await?;
     }
     Ok(())
+}
+
+/// Rows of the next statement: full statements, then the rest in decreasing powers of two.
+/// The drivers keep every distinct statement prepared, per connection; with these few
+/// shapes, repeated calls with varying row counts reuse them instead of piling up
+/// thousands-of-parameter statements (hundreds of megabytes over a million-case seed).
+fn statement_rows(remaining: usize, per_statement: usize) -> usize {
+    if remaining >= per_statement { per_statement } else { 1 << remaining.max(1).ilog2() }
 }
 
 /// The largest id in `E`'s table (0 when empty), so callers can assign the next ids.
@@ -64,3 +74,20 @@ pub async fn sync_id_sequences<C: ConnectionTrait>(connection: &C, tables: &[&st
 /// Tables whose ids callers assign in bulk.
 pub const ID_TABLES: [&str; 6] =
     ["collection", "category", "organisation", "cases", "tag", "follow_up_action"];
+
+#[cfg(test)]
+mod tests {
+    use super::statement_rows;
+
+    #[test]
+    fn rows_are_split_into_full_statements_then_powers_of_two() {
+        let mut remaining = 2 * 6_000 + 1_300;
+        let mut sizes = Vec::new();
+        while remaining > 0 {
+            let size = statement_rows(remaining, 6_000);
+            sizes.push(size);
+            remaining -= size;
+        }
+        assert_eq!(sizes, vec![6_000, 6_000, 1_024, 256, 16, 4]);
+    }
+}

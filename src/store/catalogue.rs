@@ -1,11 +1,13 @@
-//! Reads of collections and categories, each with all its translations.
+//! Reads of collections and categories, each with all its translations, in one statement.
 
 use std::collections::HashMap;
 
 use entity::{category, category_translation, collection, collection_translation};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::FromQueryResult;
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, Order, Query, SelectStatement};
 
 use super::Store;
+use super::joined::{grouped, optional, select_prefixed};
 use crate::error::Result;
 
 /// A collection with its texts in every locale present.
@@ -22,49 +24,119 @@ pub struct CategoryRecord {
     pub translations: Vec<category_translation::Model>,
 }
 
+/// The collection columns (prefix `c_`) LEFT JOIN their translations (prefix `ct_`).
+fn collection_select(condition: Condition) -> SelectStatement {
+    let mut select = Query::select();
+    select.from(collection::Entity);
+    select_prefixed::<collection::Entity>(&mut select, "c_");
+    select_prefixed::<collection_translation::Entity>(&mut select, "ct_");
+    select
+        .left_join(
+            collection_translation::Entity,
+            Expr::col((collection_translation::Entity, collection_translation::Column::CollectionId))
+                .equals((collection::Entity, collection::Column::Id)),
+        )
+        .cond_where(condition)
+        .order_by((collection::Entity, collection::Column::Year), Order::Desc)
+        .order_by((collection::Entity, collection::Column::Id), Order::Asc)
+        .order_by((collection_translation::Entity, collection_translation::Column::Locale), Order::Asc);
+    select
+}
+
+/// The category columns (prefix `g_`) LEFT JOIN their translations (prefix `gt_`), joined to
+/// their collection for ordering by year.
+fn category_select(condition: Condition, newest_first: bool) -> SelectStatement {
+    let mut select = Query::select();
+    select.from(category::Entity);
+    select_prefixed::<category::Entity>(&mut select, "g_");
+    select_prefixed::<category_translation::Entity>(&mut select, "gt_");
+    let year_order = if newest_first { Order::Desc } else { Order::Asc };
+    select
+        .inner_join(
+            collection::Entity,
+            Expr::col((collection::Entity, collection::Column::Id))
+                .equals((category::Entity, category::Column::CollectionId)),
+        )
+        .left_join(
+            category_translation::Entity,
+            Expr::col((category_translation::Entity, category_translation::Column::CategoryId))
+                .equals((category::Entity, category::Column::Id)),
+        )
+        .cond_where(condition)
+        .order_by((collection::Entity, collection::Column::Year), year_order)
+        .order_by((category::Entity, category::Column::CollectionId), Order::Asc)
+        .order_by((category::Entity, category::Column::Position), Order::Asc)
+        .order_by((category::Entity, category::Column::Id), Order::Asc)
+        .order_by((category_translation::Entity, category_translation::Column::Locale), Order::Asc);
+    select
+}
+
 impl Store {
+    async fn collections_where(&self, condition: Condition) -> Result<Vec<CollectionRecord>> {
+        let groups = grouped(
+            self.connection(),
+            &collection_select(condition),
+            |row| {
+                let model = collection::Model::from_query_result(row, "c_")?;
+                Ok((model.id, model))
+            },
+            |row| optional::<collection_translation::Model>(row, "ct_", "locale"),
+        )
+        .await?;
+        Ok(groups
+            .into_iter()
+            .map(|(_, model, translations)| CollectionRecord { model, translations })
+            .collect())
+    }
+
+    async fn categories_where(
+        &self,
+        condition: Condition,
+        newest_first: bool,
+    ) -> Result<Vec<CategoryRecord>> {
+        let groups = grouped(
+            self.connection(),
+            &category_select(condition, newest_first),
+            |row| {
+                let model = category::Model::from_query_result(row, "g_")?;
+                Ok((model.id, model))
+            },
+            |row| optional::<category_translation::Model>(row, "gt_", "locale"),
+        )
+        .await?;
+        Ok(groups
+            .into_iter()
+            .map(|(_, model, translations)| CategoryRecord { model, translations })
+            .collect())
+    }
+
     /// Every collection, newest year first.
     pub async fn collections(&self) -> Result<Vec<CollectionRecord>> {
-        let models = collection::Entity::find()
-            .order_by_desc(collection::Column::Year)
-            .order_by_asc(collection::Column::Id)
-            .all(self.connection())
-            .await?;
-        self.with_collection_translations(models).await
+        self.collections_where(Condition::all()).await
     }
 
     /// The collection with this slug.
     pub async fn collection_by_slug(&self, slug: &str) -> Result<Option<CollectionRecord>> {
-        let models = collection::Entity::find()
-            .filter(collection::Column::Slug.eq(slug))
-            .all(self.connection())
-            .await?;
-        Ok(self.with_collection_translations(models).await?.into_iter().next())
+        let condition =
+            Condition::all().add(Expr::col((collection::Entity, collection::Column::Slug)).eq(slug));
+        Ok(self.collections_where(condition).await?.into_iter().next())
     }
 
-    /// Collections by id, in any order (for loaders).
+    /// Collections by id (for loaders).
     pub async fn collections_by_ids(&self, ids: &[i64]) -> Result<Vec<CollectionRecord>> {
-        let models = collection::Entity::find()
-            .filter(collection::Column::Id.is_in(ids.iter().copied()))
-            .all(self.connection())
-            .await?;
-        self.with_collection_translations(models).await
+        let condition = Condition::all()
+            .add(Expr::col((collection::Entity, collection::Column::Id)).is_in(ids.iter().copied()));
+        self.collections_where(condition).await
     }
 
     /// Categories ordered by collection year, then position; only one collection's when
     /// `collection_slug` is given (none when that collection does not exist).
     pub async fn categories(&self, collection_slug: Option<&str>) -> Result<Vec<CategoryRecord>> {
-        let mut query = category::Entity::find()
-            .inner_join(collection::Entity)
-            .order_by_asc(collection::Column::Year)
-            .order_by_asc(category::Column::CollectionId)
-            .order_by_asc(category::Column::Position)
-            .order_by_asc(category::Column::Id);
+        let mut condition = Condition::all();
         if let Some(slug) = collection_slug {
-            query = query.filter(collection::Column::Slug.eq(slug));
+            condition = condition.add(Expr::col((collection::Entity, collection::Column::Slug)).eq(slug));
         }
-        let models = query.all(self.connection()).await?;
-        self.with_category_translations(models).await
+        self.categories_where(condition, false).await
     }
 
     /// The category with this slug, in the given collection or else in the newest one
@@ -74,78 +146,29 @@ impl Store {
         slug: &str,
         collection_slug: Option<&str>,
     ) -> Result<Option<CategoryRecord>> {
-        let mut query = category::Entity::find()
-            .inner_join(collection::Entity)
-            .filter(category::Column::Slug.eq(slug))
-            .order_by_desc(collection::Column::Year)
-            .order_by_desc(category::Column::Id);
+        let mut condition =
+            Condition::all().add(Expr::col((category::Entity, category::Column::Slug)).eq(slug));
         if let Some(collection_slug) = collection_slug {
-            query = query.filter(collection::Column::Slug.eq(collection_slug));
+            condition =
+                condition.add(Expr::col((collection::Entity, collection::Column::Slug)).eq(collection_slug));
         }
-        let models = query.one(self.connection()).await?.into_iter().collect();
-        Ok(self.with_category_translations(models).await?.into_iter().next())
+        Ok(self.categories_where(condition, true).await?.into_iter().next())
     }
 
     /// Categories of several collections, by position (for loaders).
     pub async fn categories_by_collection_ids(&self, collection_ids: &[i64]) -> Result<Vec<CategoryRecord>> {
-        let models = category::Entity::find()
-            .filter(category::Column::CollectionId.is_in(collection_ids.iter().copied()))
-            .order_by_asc(category::Column::CollectionId)
-            .order_by_asc(category::Column::Position)
-            .order_by_asc(category::Column::Id)
-            .all(self.connection())
-            .await?;
-        self.with_category_translations(models).await
+        let condition = Condition::all().add(
+            Expr::col((category::Entity, category::Column::CollectionId))
+                .is_in(collection_ids.iter().copied()),
+        );
+        self.categories_where(condition, false).await
     }
 
-    /// Categories by id, in any order (for loaders).
+    /// Categories by id (for loaders).
     pub async fn categories_by_ids(&self, ids: &[i64]) -> Result<Vec<CategoryRecord>> {
-        let models = category::Entity::find()
-            .filter(category::Column::Id.is_in(ids.iter().copied()))
-            .all(self.connection())
-            .await?;
-        self.with_category_translations(models).await
-    }
-
-    async fn with_collection_translations(
-        &self,
-        models: Vec<collection::Model>,
-    ) -> Result<Vec<CollectionRecord>> {
-        let mut texts = group_by(
-            collection_translation::Entity::find()
-                .filter(
-                    collection_translation::Column::CollectionId.is_in(models.iter().map(|model| model.id)),
-                )
-                .order_by_asc(collection_translation::Column::Locale)
-                .all(self.connection())
-                .await?,
-            |translation| translation.collection_id,
-        );
-        Ok(models
-            .into_iter()
-            .map(|model| CollectionRecord {
-                translations: texts.remove(&model.id).unwrap_or_default(),
-                model,
-            })
-            .collect())
-    }
-
-    async fn with_category_translations(&self, models: Vec<category::Model>) -> Result<Vec<CategoryRecord>> {
-        if models.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut texts = group_by(
-            category_translation::Entity::find()
-                .filter(category_translation::Column::CategoryId.is_in(models.iter().map(|model| model.id)))
-                .order_by_asc(category_translation::Column::Locale)
-                .all(self.connection())
-                .await?,
-            |translation| translation.category_id,
-        );
-        Ok(models
-            .into_iter()
-            .map(|model| CategoryRecord { translations: texts.remove(&model.id).unwrap_or_default(), model })
-            .collect())
+        let condition = Condition::all()
+            .add(Expr::col((category::Entity, category::Column::Id)).is_in(ids.iter().copied()));
+        self.categories_where(condition, false).await
     }
 }
 

@@ -1,11 +1,20 @@
 //! The data layer: every query and transaction. Knows sea-orm and SQL, nothing of GraphQL.
 
 pub mod bulk;
+pub mod cases;
 pub mod catalogue;
+pub mod directory;
 pub mod exchange;
+pub mod joined;
+pub mod page;
 pub mod reference;
+pub mod related;
+pub mod relations;
+pub mod search;
 pub mod synthetic;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
@@ -19,6 +28,7 @@ use crate::error::Result;
 #[derive(Clone, Debug)]
 pub struct Store {
     db: DatabaseConnection,
+    statements: Arc<AtomicU64>,
 }
 
 impl Store {
@@ -38,8 +48,16 @@ impl Store {
                     .busy_timeout(Duration::from_secs(10))
                     .foreign_keys(true)
             });
-        let db = Database::connect(options).await?;
-        Ok(Self { db })
+        let mut db = Database::connect(options).await?;
+        // Every statement sea-orm runs passes here: tests and operators can see how many
+        // statements a request costs.
+        let statements = Arc::new(AtomicU64::new(0));
+        let counter = statements.clone();
+        db.set_metric_callback(move |info| {
+            counter.fetch_add(1, Ordering::Relaxed);
+            tracing::trace!(target: "casegraph::sql", elapsed = ?info.elapsed, failed = info.failed, sql = %info.statement.sql);
+        });
+        Ok(Self { db, statements })
     }
 
     /// Applies every pending migration; a no-op on an up-to-date database.
@@ -57,6 +75,11 @@ impl Store {
     /// The underlying connection, for the data layer's own modules.
     pub fn connection(&self) -> &DatabaseConnection {
         &self.db
+    }
+
+    /// SQL statements run through this store since it connected.
+    pub fn statements_executed(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
     }
 
     /// Which database engine this is.

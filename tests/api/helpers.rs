@@ -58,6 +58,8 @@ impl TestDatabase {
 /// A running Casegraph on a free port with its own database.
 pub struct TestApp {
     pub address: String,
+    /// The app's store: for statement counts and direct checks.
+    pub store: casegraph::store::Store,
     pub client: reqwest::Client,
     pub database: TestDatabase,
     shutdown: Option<oneshot::Sender<()>>,
@@ -79,12 +81,14 @@ impl TestApp {
         let serve = ServeArgs { bind: "127.0.0.1:0".parse().expect("address"), no_samples: !samples };
         let app = App::build(&database.config(), &serve).await.expect("app builds");
         let address = format!("http://{}", app.local_addr().expect("bound address"));
+        let store = app.store().clone();
         let (shutdown, signal) = oneshot::channel::<()>();
         let server = tokio::spawn(app.serve_until(async {
             let _ = signal.await;
         }));
         Self {
             address,
+            store,
             client: reqwest::Client::new(),
             database,
             shutdown: Some(shutdown),

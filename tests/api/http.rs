@@ -66,3 +66,27 @@ async fn a_syntax_error_is_a_typed_client_error() {
     let body = app.graphql("{ collections { slug ").await;
     assert_eq!(error_code(&body), Some("BAD_USER_INPUT"));
 }
+
+#[tokio::test]
+async fn a_database_failure_is_masked_as_internal_with_a_request_id() {
+    use sea_orm::ConnectionTrait;
+    let app = TestApp::spawn_with_samples().await;
+    app.store.connection().execute_unprepared("DROP TABLE case_tag").await.expect("drop a table on purpose");
+    let response = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .header("X-Request-Id", "broken-db-1")
+        .json(&json!({ "query": "{ cases(first: 3) { nodes { slug tags } } }" }))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status(), 200);
+    let text = response.text().await.expect("body");
+    let body: Value = serde_json::from_str(&text).expect("json");
+    assert_eq!(error_code(&body), Some("INTERNAL"), "{body}");
+    assert_eq!(body["errors"][0]["message"], "Internal server error");
+    assert_eq!(body["errors"][0]["extensions"]["requestId"], "broken-db-1");
+    for leak in ["case_tag", "SELECT", "sqlite", "no such table", "sqlx"] {
+        assert!(!text.to_lowercase().contains(&leak.to_lowercase()), "response leaks `{leak}`: {text}");
+    }
+}

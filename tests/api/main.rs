@@ -2,9 +2,20 @@
 //! per test (a temporary SQLite file, or a fresh PostgreSQL schema when
 //! `TEST_DATABASE_URL` is set).
 
+// Tests state their expectations with `expect`: a failure names what was expected.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+mod cases;
 mod catalogue;
 mod cli;
+mod contract;
+mod directory;
+mod examples;
+mod exchange;
 mod helpers;
 mod http;
 mod migrations;
+mod ordering;
 mod schema;
+mod search;
+mod seed;

@@ -3,24 +3,19 @@
 use std::sync::Arc;
 
 use async_graphql::{Context, ID, Object, Result};
-use entity::category_translation;
 
-use super::{Collection, TextDirection, localised::preference};
+use super::localised::{available, pick, shown_direction, shown_locale};
+use super::{CaseConnection, Collection, TextDirection};
+use crate::graphql::connection::CaseListArguments;
 use crate::graphql::id::{self, NodeKind};
-use crate::graphql::loaders::Loaders;
-use crate::locale::DEFAULT_LOCALE;
+use crate::graphql::inputs::{CaseFilterInput, CaseOrderInput};
+use crate::graphql::loaders::{Loaders, load};
 use crate::store::catalogue::CategoryRecord;
 
 /// One of the aspects a collection classifies its cases under (9 in 2024), e.g.
 /// "Logistics integration".
 #[derive(Clone, Debug)]
 pub struct Category(pub Arc<CategoryRecord>);
-
-impl Category {
-    fn text<'a>(&'a self, context: &Context<'_>) -> Option<&'a category_translation::Model> {
-        preference(context).pick(&self.0.translations, |translation| &translation.locale)
-    }
-}
 
 #[Object]
 impl Category {
@@ -41,32 +36,48 @@ impl Category {
 
     /// Name in the resolved locale.
     async fn name(&self, context: &Context<'_>) -> String {
-        self.text(context).map(|text| text.name.clone()).unwrap_or_default()
+        pick(context, &self.0.translations).map(|text| text.name.clone()).unwrap_or_default()
     }
 
     /// Description in the resolved locale, when there is one.
     async fn description(&self, context: &Context<'_>) -> Option<String> {
-        self.text(context).and_then(|text| text.description.clone())
+        pick(context, &self.0.translations).and_then(|text| text.description.clone())
     }
 
     /// The collection this category belongs to.
     async fn collection(&self, context: &Context<'_>) -> Result<Option<Collection>> {
         let loaders = context.data::<Loaders>()?;
-        Ok(loaders.collection(self.0.model.collection_id).await?)
+        Ok(load(&loaders.collections, self.0.model.collection_id).await?.map(Collection))
+    }
+
+    /// The category's cases (default: published, newest first).
+    #[allow(clippy::too_many_arguments)]
+    async fn cases(
+        &self,
+        context: &Context<'_>,
+        #[graphql(desc = "Page size from the start (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Which cases.")] filter: Option<CaseFilterInput>,
+        #[graphql(desc = "Sort order (default: newest published first).")] order_by: Option<CaseOrderInput>,
+    ) -> Result<CaseConnection> {
+        let arguments = CaseListArguments { first, after, last, before, filter, order_by };
+        Ok(arguments.resolve(context, |filter| filter.category_id = Some(self.0.model.id)).await?)
     }
 
     /// The locale actually used for this object's texts (after fallback).
     pub async fn locale(&self, context: &Context<'_>) -> String {
-        self.text(context).map_or(DEFAULT_LOCALE, |text| text.locale.as_str()).to_owned()
+        shown_locale(context, &self.0.translations)
     }
 
     /// Writing direction of `locale`.
     pub async fn direction(&self, context: &Context<'_>) -> TextDirection {
-        TextDirection::of(self.text(context).map_or(DEFAULT_LOCALE, |text| text.locale.as_str()))
+        shown_direction(context, &self.0.translations)
     }
 
     /// Every locale this object has texts in, sorted.
     pub async fn available_locales(&self) -> Vec<String> {
-        self.0.translations.iter().map(|text| text.locale.clone()).collect()
+        available(&self.0.translations)
     }
 }

@@ -3,23 +3,18 @@
 use std::sync::Arc;
 
 use async_graphql::{Context, ID, Object, Result};
-use entity::collection_translation;
 
-use super::{Category, TextDirection, localised::preference};
+use super::localised::{available, pick, shown_direction, shown_locale};
+use super::{CaseConnection, Category, TextDirection};
+use crate::graphql::connection::CaseListArguments;
 use crate::graphql::id::{self, NodeKind};
-use crate::graphql::loaders::Loaders;
-use crate::locale::DEFAULT_LOCALE;
+use crate::graphql::inputs::{CaseFilterInput, CaseOrderInput};
+use crate::graphql::loaders::{Loaders, load};
 use crate::store::catalogue::CollectionRecord;
 
 /// An edition of the WIC Cross-Border E-Commerce Practice Case Collection (e.g. 2024).
 #[derive(Clone, Debug)]
 pub struct Collection(pub Arc<CollectionRecord>);
-
-impl Collection {
-    fn text<'a>(&'a self, context: &Context<'_>) -> Option<&'a collection_translation::Model> {
-        preference(context).pick(&self.0.translations, |translation| &translation.locale)
-    }
-}
 
 #[Object]
 impl Collection {
@@ -40,7 +35,7 @@ impl Collection {
 
     /// Title in the resolved locale.
     async fn title(&self, context: &Context<'_>) -> String {
-        self.text(context).map(|text| text.title.clone()).unwrap_or_default()
+        pick(context, &self.0.translations).map(|text| text.title.clone()).unwrap_or_default()
     }
 
     /// Who published the collection.
@@ -65,34 +60,49 @@ impl Collection {
 
     /// Public sources (URLs) for the facts about this edition.
     async fn sources(&self) -> Vec<String> {
-        string_list(&self.0.model.sources)
+        self.0
+            .model
+            .sources
+            .as_array()
+            .map(|items| items.iter().filter_map(|item| item.as_str().map(str::to_owned)).collect())
+            .unwrap_or_default()
     }
 
     /// The edition's categories, by position.
     async fn categories(&self, context: &Context<'_>) -> Result<Vec<Category>> {
         let loaders = context.data::<Loaders>()?;
-        Ok(loaders.categories_of_collection(self.0.model.id).await?)
+        let records = load(&loaders.categories_by_collection, self.0.model.id).await?.unwrap_or_default();
+        Ok(records.into_iter().map(Category).collect())
+    }
+
+    /// The edition's cases (default: published, newest first).
+    #[allow(clippy::too_many_arguments)]
+    async fn cases(
+        &self,
+        context: &Context<'_>,
+        #[graphql(desc = "Page size from the start (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to start after.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Cursor to end before.")] before: Option<String>,
+        #[graphql(desc = "Which cases.")] filter: Option<CaseFilterInput>,
+        #[graphql(desc = "Sort order (default: newest published first).")] order_by: Option<CaseOrderInput>,
+    ) -> Result<CaseConnection> {
+        let arguments = CaseListArguments { first, after, last, before, filter, order_by };
+        Ok(arguments.resolve(context, |filter| filter.collection_id = Some(self.0.model.id)).await?)
     }
 
     /// The locale actually used for this object's texts (after fallback).
     pub async fn locale(&self, context: &Context<'_>) -> String {
-        self.text(context).map_or(DEFAULT_LOCALE, |text| text.locale.as_str()).to_owned()
+        shown_locale(context, &self.0.translations)
     }
 
     /// Writing direction of `locale`.
     pub async fn direction(&self, context: &Context<'_>) -> TextDirection {
-        TextDirection::of(self.text(context).map_or(DEFAULT_LOCALE, |text| text.locale.as_str()))
+        shown_direction(context, &self.0.translations)
     }
 
     /// Every locale this object has texts in, sorted.
     pub async fn available_locales(&self) -> Vec<String> {
-        self.0.translations.iter().map(|text| text.locale.clone()).collect()
+        available(&self.0.translations)
     }
-}
-
-fn string_list(value: &serde_json::Value) -> Vec<String> {
-    value
-        .as_array()
-        .map(|items| items.iter().filter_map(|item| item.as_str().map(str::to_owned)).collect())
-        .unwrap_or_default()
 }

@@ -2,7 +2,7 @@
 
 use async_graphql::{ID, Interface};
 
-use super::{Category, Collection};
+use super::{Case, Category, Collection, FollowUpAction, Organisation};
 
 /// An object with a globally unique, opaque ID.
 #[derive(Interface)]
@@ -10,4 +10,7 @@ use super::{Category, Collection};
 pub enum Node {
     Collection(Collection),
     Category(Category),
+    Organisation(Organisation),
+    Case(Case),
+    FollowUpAction(FollowUpAction),
 }

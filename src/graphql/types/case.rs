@@ -1,0 +1,199 @@
+//! `Case`: a practice case of a collection.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, ID, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+
+use super::enums::{CaseStatus, OrganisationRole, OrganisationType, SourcingMethod};
+use super::localised::{available, pick, shown_direction, shown_locale};
+use super::{Category, Collection, Country, FollowUpAction, Organisation, TextDirection};
+use crate::error::Error;
+use crate::graphql::access::Access;
+use crate::graphql::id::{self, NodeKind};
+use crate::graphql::loaders::{Loaders, load};
+use crate::store::cases::CaseRecord;
+use crate::store::related::MAX_RELATED;
+
+/// A practice case of a collection: what an organisation did, where, with whom.
+#[derive(Clone, Debug)]
+pub struct Case(pub Arc<CaseRecord>);
+
+/// An organisation taking part in a case, with its role.
+#[derive(Clone, Debug, SimpleObject)]
+pub struct CaseOrganisation {
+    /// LEAD or PARTNER.
+    pub role: OrganisationRole,
+    /// The organisation.
+    pub organisation: Organisation,
+}
+
+#[Object]
+impl Case {
+    /// Opaque global ID (see `Query.node`).
+    pub async fn id(&self) -> ID {
+        id::encode(NodeKind::Case, self.0.model.id)
+    }
+
+    /// Stable human-readable key for URLs.
+    async fn slug(&self) -> &str {
+        &self.0.model.slug
+    }
+
+    /// Title in the resolved locale.
+    async fn title(&self, context: &Context<'_>) -> String {
+        pick(context, &self.0.translations).map(|text| text.title.clone()).unwrap_or_default()
+    }
+
+    /// Short summary in the resolved locale.
+    async fn summary(&self, context: &Context<'_>) -> Option<String> {
+        pick(context, &self.0.translations).and_then(|text| text.summary.clone())
+    }
+
+    /// Markdown.
+    async fn body(&self, context: &Context<'_>) -> Option<String> {
+        pick(context, &self.0.translations).and_then(|text| text.body.clone())
+    }
+
+    /// The collection (edition) the case belongs to.
+    async fn collection(&self, context: &Context<'_>) -> Result<Collection> {
+        let loaders = context.data::<Loaders>()?;
+        let id = self.0.model.collection_id;
+        let record = load(&loaders.collections, id).await?;
+        Ok(Collection(
+            record.ok_or_else(|| Error::Internal(format!("collection {id} of a case is missing")))?,
+        ))
+    }
+
+    /// The category (aspect) the case is classified under.
+    async fn category(&self, context: &Context<'_>) -> Result<Category> {
+        let loaders = context.data::<Loaders>()?;
+        let id = self.0.model.category_id;
+        let record = load(&loaders.categories, id).await?;
+        Ok(Category(record.ok_or_else(|| Error::Internal(format!("category {id} of a case is missing")))?))
+    }
+
+    /// The organisations involved, lead first.
+    async fn organisations(&self, context: &Context<'_>) -> Result<Vec<CaseOrganisation>> {
+        let loaders = context.data::<Loaders>()?;
+        let records = load(&loaders.case_organisations, self.0.model.id).await?.unwrap_or_default();
+        Ok(records
+            .iter()
+            .map(|record| CaseOrganisation {
+                role: record.role.into(),
+                organisation: Organisation(Arc::new(record.organisation.clone())),
+            })
+            .collect())
+    }
+
+    /// The countries the case covers, by code.
+    async fn countries(&self, context: &Context<'_>) -> Result<Vec<Country>> {
+        let loaders = context.data::<Loaders>()?;
+        let codes = load(&loaders.case_countries, self.0.model.id).await?.unwrap_or_default();
+        Ok(codes.iter().cloned().map(Country).collect())
+    }
+
+    /// The link of the industrial chain this case showcases.
+    async fn industry_chain_link(&self) -> Option<OrganisationType> {
+        self.0.model.industry_chain_link.map(Into::into)
+    }
+
+    /// How the case was collected.
+    async fn sourcing_method(&self) -> Option<SourcingMethod> {
+        self.0.model.sourcing_method.map(Into::into)
+    }
+
+    /// Keywords, sorted.
+    async fn tags(&self, context: &Context<'_>) -> Result<Vec<String>> {
+        let loaders = context.data::<Loaders>()?;
+        Ok(load(&loaders.case_tags, self.0.model.id).await?.map(|tags| tags.to_vec()).unwrap_or_default())
+    }
+
+    /// Cover image URL, when there is one.
+    async fn cover_image_url(&self) -> Option<&str> {
+        self.0.model.cover_image_url.as_deref()
+    }
+
+    /// Publication state.
+    async fn status(&self) -> CaseStatus {
+        self.0.model.status.into()
+    }
+
+    /// Synthetic demo data, not a real case of the collection.
+    async fn is_sample(&self) -> bool {
+        self.0.model.is_sample
+    }
+
+    /// When it was published; null for drafts.
+    async fn published_at(&self) -> Option<DateTime<Utc>> {
+        self.0.model.published_at
+    }
+
+    /// When it was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.model.created_at
+    }
+
+    /// When it last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.model.updated_at
+    }
+
+    /// Revision number, raised by every change (for optimistic concurrency and sync).
+    async fn version(&self) -> i32 {
+        self.0.model.version
+    }
+
+    /// Follow-up actions concerning this case, by start date.
+    async fn follow_up_actions(&self, context: &Context<'_>) -> Result<Vec<FollowUpAction>> {
+        let loaders = context.data::<Loaders>()?;
+        let records = load(&loaders.case_follow_up_actions, self.0.model.id).await?.unwrap_or_default();
+        Ok(records.iter().map(|record| FollowUpAction(Arc::new(record.clone()))).collect())
+    }
+
+    /// Other cases sharing this one's organisations, category or tags, most related first.
+    async fn related_cases(
+        &self,
+        context: &Context<'_>,
+        #[graphql(desc = "How many (default 5, at most 20).")] first: Option<i32>,
+    ) -> Result<Vec<Case>> {
+        let first = first.unwrap_or(5);
+        let first = u32::try_from(first).ok().filter(|first| *first <= MAX_RELATED).ok_or_else(|| {
+            Error::BadUserInput(format!("`first` must be between 0 and {MAX_RELATED}, got {first}"))
+        })?;
+        let loaders = context.data::<Loaders>()?;
+        let ids = loaders
+            .related_cases
+            .load_one((self.0.model.id, first))
+            .await
+            .map_err(|error| Error::Internal(error.to_string()))?
+            .unwrap_or_default();
+        let found = loaders
+            .cases
+            .load_many(ids.iter().copied())
+            .await
+            .map_err(|error| Error::Internal(error.to_string()))?;
+        let access = Access::of(context);
+        Ok(ids
+            .iter()
+            .filter_map(|id| found.get(id))
+            .filter(|record| access.can_see(record.model.status))
+            .map(|record| Case(record.clone()))
+            .collect())
+    }
+
+    /// The locale actually used for this object's texts (after fallback).
+    pub async fn locale(&self, context: &Context<'_>) -> String {
+        shown_locale(context, &self.0.translations)
+    }
+
+    /// Writing direction of `locale`.
+    pub async fn direction(&self, context: &Context<'_>) -> TextDirection {
+        shown_direction(context, &self.0.translations)
+    }
+
+    /// Every locale this object has texts in, sorted.
+    pub async fn available_locales(&self) -> Vec<String> {
+        available(&self.0.translations)
+    }
+}

@@ -1,0 +1,101 @@
+//! `FollowUpAction`: a measure announced with a collection.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, ID, Object, Result};
+
+use super::enums::{FollowUpActionKind, FollowUpActionStatus};
+use super::localised::{available, pick, shown_direction, shown_locale};
+use super::{Case, Collection, Organisation, TextDirection};
+use crate::graphql::id::{self, NodeKind};
+use crate::graphql::loaders::{Loaders, load};
+use crate::store::joined::FollowUpActionRecord;
+
+/// A follow-up measure announced with a collection: summarising experience, showcasing
+/// cases, international exchange, capacity-building projects, training courses.
+#[derive(Clone, Debug)]
+pub struct FollowUpAction(pub Arc<FollowUpActionRecord>);
+
+#[Object]
+impl FollowUpAction {
+    /// Opaque global ID (see `Query.node`).
+    pub async fn id(&self) -> ID {
+        id::encode(NodeKind::FollowUpAction, self.0.model.id)
+    }
+
+    /// What kind of measure this is.
+    async fn kind(&self) -> FollowUpActionKind {
+        self.0.model.kind.into()
+    }
+
+    /// Title in the resolved locale.
+    async fn title(&self, context: &Context<'_>) -> String {
+        pick(context, &self.0.translations).map(|text| text.title.clone()).unwrap_or_default()
+    }
+
+    /// Description in the resolved locale, when there is one.
+    async fn description(&self, context: &Context<'_>) -> Option<String> {
+        pick(context, &self.0.translations).and_then(|text| text.description.clone())
+    }
+
+    /// Progress.
+    async fn status(&self) -> FollowUpActionStatus {
+        self.0.model.status.into()
+    }
+
+    /// First day, `YYYY-MM-DD`, when known.
+    async fn starts_on(&self) -> Option<String> {
+        self.0.model.starts_on.map(|date| date.format("%Y-%m-%d").to_string())
+    }
+
+    /// Last day, `YYYY-MM-DD`, when known.
+    async fn ends_on(&self) -> Option<String> {
+        self.0.model.ends_on.map(|date| date.format("%Y-%m-%d").to_string())
+    }
+
+    /// Where it takes place, when known.
+    async fn place(&self) -> Option<&str> {
+        self.0.model.place.as_deref()
+    }
+
+    /// The organisation running it, when known.
+    async fn organiser(&self, context: &Context<'_>) -> Result<Option<Organisation>> {
+        let Some(organiser_id) = self.0.model.organiser_id else { return Ok(None) };
+        let loaders = context.data::<Loaders>()?;
+        Ok(load(&loaders.organisations, organiser_id).await?.map(Organisation))
+    }
+
+    /// The collection it was announced with, when known.
+    async fn collection(&self, context: &Context<'_>) -> Result<Option<Collection>> {
+        let Some(collection_id) = self.0.model.collection_id else { return Ok(None) };
+        let loaders = context.data::<Loaders>()?;
+        Ok(load(&loaders.collections, collection_id).await?.map(Collection))
+    }
+
+    /// The cases it concerns that the caller may see, newest first.
+    async fn cases(&self, context: &Context<'_>) -> Result<Vec<Case>> {
+        let loaders = context.data::<Loaders>()?;
+        let cases = load(&loaders.follow_up_action_cases, self.0.model.id).await?.unwrap_or_default();
+        Ok(cases.iter().map(|record| Case(Arc::new(record.clone()))).collect())
+    }
+
+    /// Synthetic demo data, not a real action.
+    async fn is_sample(&self) -> bool {
+        self.0.model.is_sample
+    }
+
+    /// The locale actually used for this object's texts (after fallback).
+    pub async fn locale(&self, context: &Context<'_>) -> String {
+        shown_locale(context, &self.0.translations)
+    }
+
+    /// Writing direction of `locale`.
+    pub async fn direction(&self, context: &Context<'_>) -> TextDirection {
+        shown_direction(context, &self.0.translations)
+    }
+
+    /// Every locale this object has texts in, sorted.
+    pub async fn available_locales(&self) -> Vec<String> {
+        available(&self.0.translations)
+    }
+}

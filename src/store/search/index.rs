@@ -1,0 +1,234 @@
+//! Keeps the full-text indexes in step with the content. Writers call these inside their
+//! own transaction, so an index never disagrees with the rows it describes.
+
+use std::collections::{BTreeMap, HashMap};
+
+use entity::{
+    case_organisation, case_translation, follow_up_action, follow_up_action_translation,
+    organisation_translation,
+};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter};
+
+use super::matching::Indexed;
+use super::query::quote_lexeme;
+use super::text::{terms, tokenize};
+use crate::error::Result;
+
+/// Ids per statement when reading sources or deleting index rows.
+const CHUNK: usize = 2_000;
+/// Largest position PostgreSQL keeps in a tsvector.
+const MAX_POSITION: usize = 16_383;
+
+/// The raw texts of one object, per indexed field (every locale concatenated).
+#[derive(Clone, Debug, Default)]
+pub struct Document {
+    pub id: i64,
+    pub fields: Vec<String>,
+}
+
+/// Rebuilds the index rows of these cases from their translations and organisations.
+pub async fn reindex_cases<C: ConnectionTrait>(connection: &C, ids: &[i64]) -> Result<()> {
+    for chunk in ids.chunks(CHUNK) {
+        let mut documents: BTreeMap<i64, Document> =
+            chunk.iter().map(|id| (*id, Document { id: *id, fields: vec![String::new(); 4] })).collect();
+        let texts = case_translation::Entity::find()
+            .filter(case_translation::Column::CaseId.is_in(chunk.iter().copied()))
+            .all(connection)
+            .await?;
+        for text in texts {
+            if let Some(document) = documents.get_mut(&text.case_id) {
+                append(&mut document.fields[0], &text.title);
+                append(&mut document.fields[1], text.summary.as_deref().unwrap_or_default());
+                append(&mut document.fields[2], text.body.as_deref().unwrap_or_default());
+            }
+        }
+        let names = Query::select()
+            .column((case_organisation::Entity, case_organisation::Column::CaseId))
+            .column((organisation_translation::Entity, organisation_translation::Column::Name))
+            .from(case_organisation::Entity)
+            .inner_join(
+                organisation_translation::Entity,
+                Expr::col((
+                    organisation_translation::Entity,
+                    organisation_translation::Column::OrganisationId,
+                ))
+                .equals((case_organisation::Entity, case_organisation::Column::OrganisationId)),
+            )
+            .and_where(
+                Expr::col((case_organisation::Entity, case_organisation::Column::CaseId))
+                    .is_in(chunk.iter().copied()),
+            )
+            .to_owned();
+        let names: Vec<(i64, String)> = connection
+            .query_all(&names)
+            .await?
+            .iter()
+            .map(|row| Ok((row.try_get("", "case_id")?, row.try_get("", "name")?)))
+            .collect::<Result<_>>()?;
+        for (case_id, name) in names {
+            if let Some(document) = documents.get_mut(&case_id) {
+                append(&mut document.fields[3], &name);
+            }
+        }
+        replace(connection, Indexed::Case, documents.into_values().collect()).await?;
+    }
+    Ok(())
+}
+
+/// Rebuilds the index rows of `case_ids` and of every case naming one of `organisation_ids`
+/// (a case's entry carries its organisations' names).
+pub async fn reindex_cases_of_organisations<C: ConnectionTrait>(
+    connection: &C,
+    organisation_ids: &[i64],
+    case_ids: &[i64],
+) -> Result<()> {
+    let mut ids: std::collections::BTreeSet<i64> = case_ids.iter().copied().collect();
+    for chunk in organisation_ids.chunks(CHUNK) {
+        let select = Query::select()
+            .column(case_organisation::Column::CaseId)
+            .from(case_organisation::Entity)
+            .and_where(Expr::col(case_organisation::Column::OrganisationId).is_in(chunk.iter().copied()))
+            .to_owned();
+        for row in connection.query_all(&select).await? {
+            ids.insert(row.try_get("", "case_id")?);
+        }
+    }
+    reindex_cases(connection, &ids.into_iter().collect::<Vec<_>>()).await
+}
+
+/// Rebuilds the index rows of these organisations.
+pub async fn reindex_organisations<C: ConnectionTrait>(connection: &C, ids: &[i64]) -> Result<()> {
+    for chunk in ids.chunks(CHUNK) {
+        let mut documents: BTreeMap<i64, Document> =
+            chunk.iter().map(|id| (*id, Document { id: *id, fields: vec![String::new(); 2] })).collect();
+        let texts = organisation_translation::Entity::find()
+            .filter(organisation_translation::Column::OrganisationId.is_in(chunk.iter().copied()))
+            .all(connection)
+            .await?;
+        for text in texts {
+            if let Some(document) = documents.get_mut(&text.organisation_id) {
+                append(&mut document.fields[0], &text.name);
+                append(&mut document.fields[1], text.description.as_deref().unwrap_or_default());
+            }
+        }
+        replace(connection, Indexed::Organisation, documents.into_values().collect()).await?;
+    }
+    Ok(())
+}
+
+/// Rebuilds the index rows of these follow-up actions.
+pub async fn reindex_follow_up_actions<C: ConnectionTrait>(connection: &C, ids: &[i64]) -> Result<()> {
+    for chunk in ids.chunks(CHUNK) {
+        let mut documents: BTreeMap<i64, Document> =
+            chunk.iter().map(|id| (*id, Document { id: *id, fields: vec![String::new(); 3] })).collect();
+        let places: HashMap<i64, Option<String>> = follow_up_action::Entity::find()
+            .filter(follow_up_action::Column::Id.is_in(chunk.iter().copied()))
+            .all(connection)
+            .await?
+            .into_iter()
+            .map(|action| (action.id, action.place))
+            .collect();
+        let texts = follow_up_action_translation::Entity::find()
+            .filter(follow_up_action_translation::Column::FollowUpActionId.is_in(chunk.iter().copied()))
+            .all(connection)
+            .await?;
+        for text in texts {
+            if let Some(document) = documents.get_mut(&text.follow_up_action_id) {
+                append(&mut document.fields[0], &text.title);
+                append(&mut document.fields[1], text.description.as_deref().unwrap_or_default());
+            }
+        }
+        for (id, place) in places {
+            if let (Some(document), Some(place)) = (documents.get_mut(&id), place) {
+                append(&mut document.fields[2], &place);
+            }
+        }
+        replace(connection, Indexed::FollowUpAction, documents.into_values().collect()).await?;
+    }
+    Ok(())
+}
+
+fn append(field: &mut String, text: &str) {
+    if text.is_empty() {
+        return;
+    }
+    if !field.is_empty() {
+        field.push('\n');
+    }
+    field.push_str(text);
+}
+
+/// Deletes and re-inserts the index rows of `documents`.
+pub async fn replace<C: ConnectionTrait>(
+    connection: &C,
+    indexed: Indexed,
+    documents: Vec<Document>,
+) -> Result<()> {
+    if documents.is_empty() {
+        return Ok(());
+    }
+    let backend = connection.get_database_backend();
+    let key = if backend == DatabaseBackend::Postgres { "owner_id" } else { "rowid" };
+    let table = Alias::new(indexed.table());
+    for chunk in documents.chunks(CHUNK) {
+        let delete = Query::delete()
+            .from_table(table.clone())
+            .and_where(Expr::cust(key).is_in(chunk.iter().map(|document| document.id)))
+            .to_owned();
+        connection.execute(&delete).await?;
+        // Small enough statements for both engines' bind-parameter limits.
+        for rows in chunk.chunks(500) {
+            let mut insert = Query::insert();
+            insert.into_table(table.clone());
+            if backend == DatabaseBackend::Postgres {
+                insert.columns([Alias::new("owner_id"), Alias::new("document")]);
+                for document in rows {
+                    insert.values([
+                        Expr::val(document.id),
+                        Expr::cust_with_values("CAST($1 AS tsvector)", [tsvector(indexed, document)]),
+                    ])?;
+                }
+            } else {
+                let mut columns = vec![Alias::new("rowid")];
+                columns.extend(indexed.fields().iter().map(|(name, _)| Alias::new(*name)));
+                insert.columns(columns);
+                for document in rows {
+                    let mut values = vec![Expr::val(document.id)];
+                    values.extend(document.fields.iter().map(|field| Expr::val(terms(field))));
+                    insert.values(values)?;
+                }
+            }
+            connection.execute(&insert).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The weighted tsvector literal of a document (positions run across fields, with a gap
+/// between fields so a phrase never spans two of them).
+fn tsvector(indexed: Indexed, document: &Document) -> String {
+    let mut lexemes: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut position = 0;
+    for ((_, weight), field) in indexed.fields().iter().zip(&document.fields) {
+        let letter = match *weight {
+            w if w >= 8.0 => 'A',
+            w if w >= 4.0 => 'B',
+            w if w >= 2.0 => 'C',
+            _ => 'D',
+        };
+        for token in tokenize(field) {
+            position = Ord::min(position + 1, MAX_POSITION);
+            let positions = lexemes.entry(token.term).or_default();
+            if positions.len() < 256 {
+                positions.push(format!("{position}{letter}"));
+            }
+        }
+        position = Ord::min(position + 1, MAX_POSITION);
+    }
+    lexemes
+        .into_iter()
+        .map(|(lexeme, positions)| format!("{}:{}", quote_lexeme(&lexeme), positions.join(",")))
+        .collect::<Vec<_>>()
+        .join(" ")
+}

@@ -1,0 +1,69 @@
+//! The engine-specific SQL that finds and ranks matches: SQLite FTS5 (bm25) or PostgreSQL
+//! full-text search (ts_rank over a pre-analysed tsvector). Both yield `(id, score)`,
+//! higher scores first.
+
+use sea_orm::DatabaseBackend;
+use sea_orm::sea_query::{Alias, Expr, Query, SelectStatement};
+
+use super::SearchQuery;
+
+/// A searchable kind of object and its index table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Indexed {
+    Case,
+    Organisation,
+    FollowUpAction,
+}
+
+impl Indexed {
+    /// The index table (an FTS5 virtual table on SQLite, a tsvector table on PostgreSQL).
+    pub fn table(self) -> &'static str {
+        match self {
+            Self::Case => "case_search",
+            Self::Organisation => "organisation_search",
+            Self::FollowUpAction => "follow_up_action_search",
+        }
+    }
+
+    /// The indexed fields, in column order, with their bm25 weights.
+    pub fn fields(self) -> &'static [(&'static str, f64)] {
+        match self {
+            Self::Case => &[("title", 8.0), ("summary", 4.0), ("body", 1.0), ("organisations", 2.0)],
+            Self::Organisation => &[("name", 8.0), ("description", 2.0)],
+            Self::FollowUpAction => &[("title", 8.0), ("description", 2.0), ("place", 1.0)],
+        }
+    }
+}
+
+/// `SELECT id, score FROM <index> WHERE <matches query>`. Custom SQL placeholders are the
+/// engine's own: `$1` in the PostgreSQL branch, `?` in the SQLite one.
+pub fn matches(backend: DatabaseBackend, indexed: Indexed, query: &SearchQuery) -> SelectStatement {
+    let table = indexed.table();
+    match backend {
+        DatabaseBackend::Postgres => {
+            let tsquery = query.tsquery();
+            Query::select()
+                .expr_as(Expr::cust("owner_id"), Alias::new("id"))
+                .expr_as(
+                    Expr::cust_with_values(
+                        "CAST(ts_rank(document, CAST($1 AS tsquery)) AS double precision)",
+                        [tsquery.clone()],
+                    ),
+                    Alias::new("score"),
+                )
+                .from(Alias::new(table))
+                .and_where(Expr::cust_with_values("document @@ CAST($1 AS tsquery)", [tsquery]))
+                .to_owned()
+        }
+        _ => {
+            let weights: Vec<String> =
+                indexed.fields().iter().map(|(_, weight)| format!("{weight:.1}")).collect();
+            Query::select()
+                .expr_as(Expr::cust("rowid"), Alias::new("id"))
+                .expr_as(Expr::cust(format!("-bm25({table}, {})", weights.join(", "))), Alias::new("score"))
+                .from(Alias::new(table))
+                .and_where(Expr::cust_with_values(format!("{table} MATCH ?"), [query.fts5()]))
+                .to_owned()
+        }
+    }
+}

@@ -1,0 +1,378 @@
+//! The case list: filters, orderings, keyset pagination, visibility, lookups and batching.
+
+use std::collections::HashSet;
+
+use entity::{case, enums::CaseStatus};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, error_code};
+
+const PAGE: &str = r#"query Page($first: Int, $after: String, $last: Int, $before: String, $filter: CaseFilter, $orderBy: CaseOrder) {
+  cases(first: $first, after: $after, last: $last, before: $before, filter: $filter, orderBy: $orderBy) {
+    totalCount
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    edges { cursor node { id slug title status publishedAt updatedAt createdAt isSample sourcingMethod industryChainLink
+      tags countries { code } organisations { role organisation { slug type } } category { slug } collection { slug } } }
+  }
+}"#;
+
+async fn page(app: &TestApp, variables: Value) -> Value {
+    let body = app.graphql_with(PAGE, variables, &[]).await;
+    assert!(body["errors"].is_null(), "unexpected errors: {body}");
+    body["data"]["cases"].clone()
+}
+
+fn slugs(connection: &Value) -> Vec<String> {
+    connection["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .map(|edge| edge["node"]["slug"].as_str().expect("slug").to_owned())
+        .collect()
+}
+
+fn nodes(connection: &Value) -> Vec<Value> {
+    connection["edges"].as_array().expect("edges").iter().map(|edge| edge["node"].clone()).collect()
+}
+
+/// A predicate a filtered case must satisfy.
+type Check = Box<dyn Fn(&Value) -> bool>;
+
+async fn published_count(app: &TestApp) -> u64 {
+    case::Entity::find()
+        .filter(case::Column::Status.eq(CaseStatus::Published))
+        .count(app.store.connection())
+        .await
+        .expect("count")
+}
+
+/// Walks a whole list forward with `size`-item pages, checking pageInfo on the way.
+async fn walk_forward(app: &TestApp, size: i32, filter: Value, order: Value) -> Vec<String> {
+    let mut all = Vec::new();
+    let mut after = Value::Null;
+    let mut first_page = true;
+    loop {
+        let connection =
+            page(app, json!({ "first": size, "after": after, "filter": filter, "orderBy": order })).await;
+        assert_eq!(connection["pageInfo"]["hasPreviousPage"], !first_page, "hasPreviousPage on {connection}");
+        all.extend(slugs(&connection));
+        first_page = false;
+        if connection["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = connection["pageInfo"]["endCursor"].clone();
+    }
+    all
+}
+
+/// Walks a whole list backward with `last` pages; returns it in list order.
+async fn walk_backward(app: &TestApp, size: i32, filter: Value, order: Value) -> Vec<String> {
+    let mut all: Vec<String> = Vec::new();
+    let mut before = Value::Null;
+    let mut last_page = true;
+    loop {
+        let connection =
+            page(app, json!({ "last": size, "before": before, "filter": filter, "orderBy": order })).await;
+        assert_eq!(connection["pageInfo"]["hasNextPage"], !last_page, "hasNextPage on {connection}");
+        let mut chunk = slugs(&connection);
+        chunk.extend(all);
+        all = chunk;
+        last_page = false;
+        if connection["pageInfo"]["hasPreviousPage"] != true {
+            break;
+        }
+        before = connection["pageInfo"]["startCursor"].clone();
+    }
+    all
+}
+
+#[tokio::test]
+async fn the_default_list_is_published_cases_newest_first_with_an_exact_total() {
+    let app = TestApp::spawn_with_samples().await;
+    let connection = page(&app, json!({ "first": 100 })).await;
+    let expected = published_count(&app).await;
+    assert!(expected > 20, "the sample set should have enough published cases");
+    assert_eq!(connection["totalCount"].as_u64(), Some(expected));
+    let list = nodes(&connection);
+    assert_eq!(list.len() as u64, expected);
+    assert!(list.iter().all(|node| node["status"] == "PUBLISHED"));
+    let dates: Vec<&str> = list.iter().map(|node| node["publishedAt"].as_str().expect("published")).collect();
+    let mut sorted = dates.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(dates, sorted);
+    assert_eq!(connection["pageInfo"]["hasNextPage"], false);
+    assert_eq!(connection["pageInfo"]["hasPreviousPage"], false);
+}
+
+#[tokio::test]
+async fn paging_forward_and_backward_visits_every_case_once_in_every_order() {
+    let app = TestApp::spawn_with_samples().await;
+    for field in ["PUBLISHED_AT", "UPDATED_AT", "CREATED_AT", "TITLE"] {
+        for direction in ["ASC", "DESC"] {
+            let order = json!({ "field": field, "direction": direction });
+            let whole = slugs(&page(&app, json!({ "first": 100, "orderBy": order })).await);
+            let forward = walk_forward(&app, 7, Value::Null, order.clone()).await;
+            assert_eq!(forward, whole, "forward walk by {field} {direction}");
+            let backward = walk_backward(&app, 6, Value::Null, order.clone()).await;
+            assert_eq!(backward, whole, "backward walk by {field} {direction}");
+            let unique: HashSet<&String> = whole.iter().collect();
+            assert_eq!(unique.len(), whole.len());
+        }
+    }
+}
+
+#[tokio::test]
+async fn orderings_sort_by_their_field() {
+    let app = TestApp::spawn_with_samples().await;
+    for (field, key) in [("UPDATED_AT", "updatedAt"), ("CREATED_AT", "createdAt"), ("TITLE", "title")] {
+        let connection =
+            page(&app, json!({ "first": 100, "orderBy": { "field": field, "direction": "ASC" } })).await;
+        let values: Vec<String> =
+            nodes(&connection).iter().map(|node| node[key].as_str().expect("value").to_owned()).collect();
+        let mut sorted = values.clone();
+        sorted.sort();
+        assert_eq!(values, sorted, "{field}");
+    }
+}
+
+#[tokio::test]
+async fn drafts_and_archived_cases_need_the_read_drafts_scope() {
+    let app = TestApp::spawn_with_samples().await;
+    for statuses in [json!(["DRAFT"]), json!(["PUBLISHED", "ARCHIVED"])] {
+        let body = app.graphql_with(PAGE, json!({ "filter": { "statuses": statuses } }), &[]).await;
+        assert_eq!(error_code(&body), Some("FORBIDDEN"), "{body}");
+    }
+    let draft = case::Entity::find()
+        .filter(case::Column::Status.eq(CaseStatus::Draft))
+        .one(app.store.connection())
+        .await
+        .expect("query")
+        .expect("the sample set has drafts");
+    let body = app
+        .graphql_with(
+            "query($slug: String!) { case(slug: $slug) { slug } }",
+            json!({ "slug": draft.slug }),
+            &[],
+        )
+        .await;
+    assert_eq!(body["data"]["case"], Value::Null);
+}
+
+#[tokio::test]
+async fn every_filter_key_narrows_the_list_to_matching_cases() {
+    let app = TestApp::spawn_with_samples().await;
+    let all = nodes(&page(&app, json!({ "first": 100 })).await);
+    let sample = &all[0];
+    let country = sample["countries"][0]["code"].as_str().expect("country").to_owned();
+    let tag = sample["tags"][0].as_str().expect("tag").to_owned();
+    let organisation = sample["organisations"][0]["organisation"]["slug"].as_str().expect("org").to_owned();
+    let category = sample["category"]["slug"].as_str().expect("category").to_owned();
+    let collection = sample["collection"]["slug"].as_str().expect("collection").to_owned();
+    let checks: Vec<(Value, Check)> = vec![
+        (
+            json!({ "countries": [country.to_lowercase()] }),
+            Box::new(move |n: &Value| {
+                n["countries"].as_array().is_some_and(|cs| cs.iter().any(|c| c["code"] == country.as_str()))
+            }),
+        ),
+        (
+            json!({ "tags": [tag] }),
+            Box::new(move |n: &Value| {
+                n["tags"].as_array().is_some_and(|ts| ts.iter().any(|t| t == tag.as_str()))
+            }),
+        ),
+        (
+            json!({ "organisations": [organisation] }),
+            Box::new(move |n: &Value| {
+                n["organisations"]
+                    .as_array()
+                    .is_some_and(|os| os.iter().any(|o| o["organisation"]["slug"] == organisation.as_str()))
+            }),
+        ),
+        (
+            json!({ "categories": [category], "collections": [collection] }),
+            Box::new(move |n: &Value| {
+                n["category"]["slug"] == category.as_str() && n["collection"]["slug"] == collection.as_str()
+            }),
+        ),
+        (
+            json!({ "organisationTypes": ["LOGISTICS", "FINANCE"] }),
+            Box::new(|n: &Value| {
+                n["industryChainLink"] == "LOGISTICS" || n["industryChainLink"] == "FINANCE"
+            }),
+        ),
+        (
+            json!({ "sourcingMethods": ["FIELD_SURVEY"] }),
+            Box::new(|n: &Value| n["sourcingMethod"] == "FIELD_SURVEY"),
+        ),
+        (json!({ "isSample": true }), Box::new(|n: &Value| n["isSample"] == true)),
+    ];
+    for (filter, holds) in checks {
+        let connection = page(&app, json!({ "first": 100, "filter": filter })).await;
+        let matched = nodes(&connection);
+        let expected: Vec<&Value> = all.iter().filter(|node| holds(node)).collect();
+        assert!(!matched.is_empty(), "{filter} matched nothing");
+        assert!(matched.iter().all(&holds), "{filter} let a non-matching case through");
+        assert_eq!(matched.len(), expected.len(), "{filter} missed matching cases");
+        assert_eq!(connection["totalCount"].as_u64(), Some(matched.len() as u64));
+    }
+    let none = page(&app, json!({ "filter": { "isSample": false } })).await;
+    assert_eq!(none["totalCount"], 0);
+}
+
+#[tokio::test]
+async fn date_filters_bound_publication_and_update_times() {
+    let app = TestApp::spawn_with_samples().await;
+    let all = nodes(&page(&app, json!({ "first": 100 })).await);
+    let middle = all[all.len() / 2]["publishedAt"].as_str().expect("date").to_owned();
+    let after = nodes(&page(&app, json!({ "first": 100, "filter": { "publishedAfter": middle } })).await);
+    let before = nodes(&page(&app, json!({ "first": 100, "filter": { "publishedBefore": middle } })).await);
+    assert!(after.iter().all(|node| node["publishedAt"].as_str() >= Some(middle.as_str())));
+    assert!(before.iter().all(|node| node["publishedAt"].as_str() < Some(middle.as_str())));
+    assert_eq!(after.len() + before.len(), all.len());
+    let since = all[0]["updatedAt"].as_str().expect("date").to_owned();
+    let updated = nodes(&page(&app, json!({ "first": 100, "filter": { "updatedSince": since } })).await);
+    assert!(!updated.is_empty());
+    assert!(updated.iter().all(|node| node["updatedAt"].as_str() >= Some(since.as_str())));
+}
+
+#[tokio::test]
+async fn bad_page_arguments_and_cursors_are_typed_client_errors() {
+    let app = TestApp::spawn_with_samples().await;
+    let first_page = page(&app, json!({ "first": 2 })).await;
+    let cursor = first_page["pageInfo"]["endCursor"].clone();
+    for variables in [
+        json!({ "first": 101 }),
+        json!({ "first": -1 }),
+        json!({ "last": 500 }),
+        json!({ "first": 2, "last": 2 }),
+        json!({ "after": "not-a-cursor" }),
+        json!({ "after": "eyJvIjoieCJ9" }),
+        json!({ "after": cursor, "orderBy": { "field": "TITLE", "direction": "ASC" } }),
+        json!({ "orderBy": { "field": "RELEVANCE", "direction": "DESC" } }),
+        json!({ "filter": { "countries": ["China"] } }),
+    ] {
+        let body = app.graphql_with(PAGE, variables.clone(), &[]).await;
+        assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{variables} gave {body}");
+    }
+}
+
+#[tokio::test]
+async fn nested_case_lists_are_scoped_to_their_parent() {
+    let app = TestApp::spawn_with_samples().await;
+    let body = app
+        .graphql(
+            r#"{ collection(slug: "wic-cbec-2024") { cases(first: 100) { totalCount nodes { collection { slug } } } }
+                 category(slug: "logistics-integration", collection: "wic-cbec-2025") {
+                   cases(first: 100) { totalCount nodes { category { slug } collection { slug } } } } }"#,
+        )
+        .await;
+    let in_collection = &body["data"]["collection"]["cases"];
+    assert!(in_collection["totalCount"].as_u64() > Some(0), "{body}");
+    assert!(
+        in_collection["nodes"]
+            .as_array()
+            .expect("nodes")
+            .iter()
+            .all(|n| n["collection"]["slug"] == "wic-cbec-2024")
+    );
+    let in_category = &body["data"]["category"]["cases"];
+    assert!(in_category["nodes"].as_array().expect("nodes").iter().all(|n| {
+        n["category"]["slug"] == "logistics-integration" && n["collection"]["slug"] == "wic-cbec-2025"
+    }));
+    let any = nodes(&page(&app, json!({ "first": 1 })).await);
+    let organisation = any[0]["organisations"][0]["organisation"]["slug"].as_str().expect("org").to_owned();
+    let body = app
+        .graphql_with(
+            "query($slug: String!) { organisation(slug: $slug) { slug cases(first: 100) { totalCount nodes { organisations { organisation { slug } } } } } }",
+            json!({ "slug": organisation }),
+            &[],
+        )
+        .await;
+    let cases = &body["data"]["organisation"]["cases"];
+    assert!(cases["totalCount"].as_u64() >= Some(1), "{body}");
+    assert!(cases["nodes"].as_array().expect("nodes").iter().all(|n| {
+        n["organisations"]
+            .as_array()
+            .is_some_and(|os| os.iter().any(|o| o["organisation"]["slug"] == organisation.as_str()))
+    }));
+}
+
+#[tokio::test]
+async fn node_and_nodes_resolve_global_ids_in_order() {
+    let app = TestApp::spawn_with_samples().await;
+    let first = nodes(&page(&app, json!({ "first": 2 })).await);
+    let body = app.graphql(r#"{ collections { id } categories(collection: "wic-cbec-2024") { id } }"#).await;
+    let collection_id = body["data"]["collections"][0]["id"].clone();
+    let category_id = body["data"]["categories"][0]["id"].clone();
+    let ids =
+        json!([first[0]["id"], "bm9wZQ", collection_id, first[1]["id"], category_id, "Q2FzZTo5OTk5OTk"]);
+    let body = app
+        .graphql_with(
+            r#"query($ids: [ID!]!) { nodes(ids: $ids) { __typename id ... on Case { slug } } }"#,
+            json!({ "ids": ids }),
+            &[],
+        )
+        .await;
+    let found = body["data"]["nodes"].as_array().expect("nodes");
+    assert_eq!(found.len(), 6);
+    assert_eq!(found[0]["slug"], first[0]["slug"]);
+    assert_eq!(found[1], Value::Null);
+    assert_eq!(found[2]["__typename"], "Collection");
+    assert_eq!(found[3]["slug"], first[1]["slug"]);
+    assert_eq!(found[4]["__typename"], "Category");
+    assert_eq!(found[5], Value::Null);
+    let single = app
+        .graphql_with("query($id: ID!) { node(id: $id) { id } }", json!({ "id": first[0]["id"] }), &[])
+        .await;
+    assert_eq!(single["data"]["node"]["id"], first[0]["id"]);
+}
+
+#[tokio::test]
+async fn a_case_is_found_by_slug_with_its_relations_and_related_cases() {
+    let app = TestApp::spawn_with_samples().await;
+    let first = nodes(&page(&app, json!({ "first": 1 })).await);
+    let slug = first[0]["slug"].as_str().expect("slug");
+    let body = app
+        .graphql_with(
+            r#"query($slug: String!) { case(slug: $slug) { slug title locale direction availableLocales
+                 collection { slug } category { slug name } organisations { role organisation { slug name } }
+                 relatedCases(first: 4) { slug } } }"#,
+            json!({ "slug": slug }),
+            &[("Accept-Language", "zh")],
+        )
+        .await;
+    let found = &body["data"]["case"];
+    assert_eq!(found["slug"], slug, "{body}");
+    assert_eq!(found["organisations"][0]["role"], "LEAD");
+    let related = found["relatedCases"].as_array().expect("related");
+    assert!(related.len() <= 4);
+    assert!(related.iter().all(|other| other["slug"] != slug));
+    let locales = found["availableLocales"].as_array().expect("locales");
+    let expected = if locales.iter().any(|locale| locale == "zh") { "zh" } else { "en" };
+    assert_eq!(found["locale"], expected);
+    let missing = app.graphql(r#"{ case(slug: "no-such-case") { slug } }"#).await;
+    assert_eq!(missing, json!({ "data": { "case": null } }));
+}
+
+#[tokio::test]
+async fn a_nested_page_costs_the_same_statements_for_5_or_100_cases() {
+    let app = TestApp::spawn_with_samples().await;
+    let query = |first: u32| {
+        format!(
+            "{{ cases(first: {first}) {{ nodes {{ category {{ name }} collection {{ title }} \
+             organisations {{ organisation {{ name country {{ name }} }} }} countries {{ name }} \
+             followUpActions {{ title }} }} }} }}"
+        )
+    };
+    let mut costs = Vec::new();
+    for first in [5, 100] {
+        let before = app.store.statements_executed();
+        let body = app.graphql(&query(first)).await;
+        assert!(body["errors"].is_null(), "{body}");
+        costs.push(app.store.statements_executed() - before);
+    }
+    assert_eq!(costs[0], costs[1], "statements for 5 vs 100 cases: {costs:?}");
+    assert!(costs[1] <= 8, "a nested page ran {} statements", costs[1]);
+}

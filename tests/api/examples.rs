@@ -1,0 +1,103 @@
+//! The example operations under `examples/queries/` run and answer sensibly.
+
+use std::path::Path;
+
+use serde_json::{Value, json};
+
+use crate::helpers::TestApp;
+
+fn example(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/queries").join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+}
+
+async fn run(app: &TestApp, name: &str, variables: Value, locale: &str) -> Value {
+    let body = app.graphql_with(&example(name), variables, &[("Accept-Language", locale)]).await;
+    assert!(body["errors"].is_null(), "{name}: {body}");
+    body["data"].clone()
+}
+
+#[tokio::test]
+async fn the_partner_listing_pages_through_one_category_newest_first() {
+    let app = TestApp::spawn_with_samples().await;
+    let category = "logistics-integration";
+    let mut after = Value::Null;
+    let mut seen = Vec::new();
+    let mut total = None;
+    loop {
+        let data =
+            run(&app, "partner-listing.graphql", json!({ "category": category, "after": after }), "en").await;
+        let cases = &data["cases"];
+        total = total.or(cases["totalCount"].as_u64());
+        for node in cases["nodes"].as_array().expect("nodes") {
+            assert_eq!(node["category"]["slug"], category);
+            assert_eq!(node["locale"], "en");
+            seen.push(node["publishedAt"].as_str().expect("published").to_owned());
+        }
+        if cases["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = cases["pageInfo"]["endCursor"].clone();
+    }
+    assert_eq!(Some(seen.len() as u64), total);
+    assert!(seen.windows(2).all(|pair| pair[0] >= pair[1]), "newest first");
+}
+
+#[tokio::test]
+async fn the_case_detail_page_shows_one_case_in_arabic_when_it_has_arabic() {
+    let app = TestApp::spawn_with_samples().await;
+    let list = app.graphql("{ cases(first: 100) { nodes { slug availableLocales } } }").await;
+    let with_arabic = list["data"]["cases"]["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .find(|node| {
+            node["availableLocales"].as_array().is_some_and(|locales| locales.iter().any(|l| l == "ar"))
+        })
+        .expect("a sample case with Arabic text")["slug"]
+        .clone();
+    let data = run(&app, "case-detail.graphql", json!({ "slug": with_arabic }), "ar").await;
+    let case = &data["case"];
+    assert_eq!(case["slug"], with_arabic);
+    assert_eq!(case["locale"], "ar");
+    assert_eq!(case["direction"], "RTL");
+    assert!(case["title"].as_str().is_some_and(|title| title.contains("عينة")), "{case}");
+    assert!(!case["organisations"].as_array().expect("organisations").is_empty());
+    assert!(
+        case["relatedCases"].as_array().expect("related").iter().all(|other| other["slug"] != with_arabic)
+    );
+}
+
+#[tokio::test]
+async fn the_mobile_sync_returns_changes_oldest_first_and_resumes_from_its_cursor() {
+    let app = TestApp::spawn_with_samples().await;
+    let since = "2000-01-01T00:00:00Z";
+    let data = run(&app, "mobile-sync.graphql", json!({ "since": since, "after": null }), "zh").await;
+    let nodes = data["cases"]["nodes"].as_array().expect("nodes").clone();
+    assert!(!nodes.is_empty());
+    let stamps: Vec<&str> = nodes.iter().map(|node| node["updatedAt"].as_str().expect("updatedAt")).collect();
+    assert!(stamps.windows(2).all(|pair| pair[0] <= pair[1]), "oldest first");
+    let later = stamps[stamps.len() / 2];
+    let resumed = run(&app, "mobile-sync.graphql", json!({ "since": later, "after": null }), "zh").await;
+    let resumed = resumed["cases"]["nodes"].as_array().expect("nodes").clone();
+    assert!(resumed.iter().all(|node| node["updatedAt"].as_str() >= Some(later)));
+    assert!(resumed.len() < nodes.len());
+}
+
+#[tokio::test]
+async fn the_search_box_finds_ranked_results_with_highlights() {
+    let app = TestApp::spawn_with_samples().await;
+    let data = run(&app, "search-box.graphql", json!({ "q": "sample logistics" }), "en").await;
+    let edges = data["search"]["edges"].as_array().expect("edges");
+    assert!(!edges.is_empty(), "{data}");
+    assert!(data["search"]["totalCount"].as_u64() >= Some(edges.len() as u64));
+    let scores: Vec<f64> = edges.iter().map(|edge| edge["score"].as_f64().expect("score")).collect();
+    assert!(scores.windows(2).all(|pair| pair[0] >= pair[1]), "ranked: {scores:?}");
+    assert!(edges.iter().any(|edge| {
+        edge["highlights"].as_array().is_some_and(|marks| {
+            marks
+                .iter()
+                .any(|mark| mark["snippet"].as_str().is_some_and(|snippet| snippet.contains("<mark>")))
+        })
+    }));
+}
