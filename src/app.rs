@@ -4,29 +4,39 @@ use std::future::Future;
 use std::net::SocketAddr;
 
 use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
 
 use crate::config::{Config, ServeArgs};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::graphql::build_schema;
 use crate::http::{AppState, router};
 use crate::reference::Reference;
 use crate::store::Store;
 use crate::store::synthetic::{self, SyntheticOptions};
+use crate::telemetry;
+use crate::telemetry::metrics::Metrics;
 
 /// Synthetic cases created on an empty database so a newcomer sees a working API.
 pub const SAMPLE_CASES: u64 = 60;
 /// Random seed of that sample set.
 pub const SAMPLE_SEED: u64 = 2024;
 
-/// A ready-to-serve Casegraph: database migrated and loaded, listener bound.
+/// A ready-to-serve Casegraph: database migrated and loaded, listeners bound.
 pub struct App {
     state: AppState,
     listener: TcpListener,
+    metrics: Metrics,
+    /// `/metrics` on an address of its own (`--metrics-bind`); on `listener` when absent.
+    metrics_listener: Option<TcpListener>,
 }
 
 impl App {
-    /// Prepares the database, then binds `serve.bind` (port 0 picks a free port).
+    /// Prepares the database, then binds `serve.bind` and `serve.metrics_bind` (port 0
+    /// picks a free port).
     pub async fn build(config: &Config, serve: &ServeArgs) -> Result<Self> {
+        // First, so the statements of migrations and loading are counted too.
+        let metrics = Metrics::install();
         let store = prepare_store(config).await?;
         if !serve.no_samples && store.case_count().await? == 0 {
             let report =
@@ -35,8 +45,12 @@ impl App {
             tracing::info!(cases = report.cases, "empty database: created the synthetic sample set");
         }
         let listener = TcpListener::bind(serve.bind).await?;
+        let metrics_listener = match serve.metrics_bind {
+            Some(address) => Some(TcpListener::bind(address).await?),
+            None => None,
+        };
         let schema = build_schema(store.clone());
-        Ok(Self { state: AppState { store, schema }, listener })
+        Ok(Self { state: AppState { store, schema }, listener, metrics, metrics_listener })
     }
 
     /// The app's data store (shared with the server).
@@ -49,6 +63,11 @@ impl App {
         Ok(self.listener.local_addr()?)
     }
 
+    /// The address serving `/metrics` when it has one of its own (`--metrics-bind`).
+    pub fn metrics_addr(&self) -> Result<Option<SocketAddr>> {
+        Ok(self.metrics_listener.as_ref().map(TcpListener::local_addr).transpose()?)
+    }
+
     /// Serves until SIGTERM or Ctrl-C, then finishes in-flight requests.
     pub async fn serve(self) -> Result<()> {
         self.serve_until(shutdown_signal()).await
@@ -58,12 +77,59 @@ impl App {
     pub async fn serve_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<()> {
         let address = self.local_addr()?;
         tracing::info!(%address, "serving GraphQL at http://{address}/graphql");
+        // One shutdown signal, up to two servers: each waits for the flag.
+        let (stop, stopping) = watch::channel(false);
+        let signal = stop.clone();
+        tokio::spawn(async move {
+            shutdown.await;
+            signal.send_replace(true);
+        });
+        let metrics_server = match self.metrics_listener {
+            Some(listener) => Some(spawn_metrics_server(listener, self.metrics.clone(), stopping.clone())?),
+            None => None,
+        };
+        let upkeep = tokio::spawn(self.metrics.clone().keep_tidy());
+        let main_metrics = metrics_server.is_none().then(|| self.metrics.clone());
         let store = self.state.store.clone();
-        axum::serve(self.listener, router(self.state)).with_graceful_shutdown(shutdown).await?;
+        let served = axum::serve(self.listener, router(self.state, main_metrics))
+            .with_graceful_shutdown(stopped(stopping))
+            .await;
+        // Also when the API server failed: the metrics server must not outlive it.
+        stop.send_replace(true);
+        let metrics_served = match metrics_server {
+            Some(server) => server
+                .await
+                .map_err(|error| Error::Internal(format!("metrics server task failed: {error}")))
+                .and_then(|served| Ok(served?)),
+            None => Ok(()),
+        };
+        upkeep.abort();
+        served?;
+        metrics_served?;
         store.close().await?;
+        telemetry::shutdown();
         tracing::info!("shut down cleanly");
         Ok(())
     }
+}
+
+/// Serves `/metrics` alone on `listener` until the shutdown flag is raised.
+fn spawn_metrics_server(
+    listener: TcpListener,
+    metrics: Metrics,
+    stopping: watch::Receiver<bool>,
+) -> Result<JoinHandle<std::io::Result<()>>> {
+    let address = listener.local_addr()?;
+    tracing::info!(%address, "serving metrics at http://{address}/metrics");
+    let app = crate::http::metrics::router(metrics);
+    Ok(tokio::spawn(
+        async move { axum::serve(listener, app).with_graceful_shutdown(stopped(stopping)).await },
+    ))
+}
+
+/// Completes once the shutdown flag is raised (or its sender is gone).
+async fn stopped(mut stopping: watch::Receiver<bool>) {
+    let _ = stopping.wait_for(|stop| *stop).await;
 }
 
 /// Connects, migrates and loads the reference data: what every command does first.

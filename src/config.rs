@@ -49,6 +49,11 @@ pub struct Config {
     /// Log line format.
     #[arg(long, env = "CASEGRAPH_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty, global = true)]
     pub log_format: LogFormat,
+
+    /// OpenTelemetry collector to send traces to over OTLP/HTTP (e.g. `http://127.0.0.1:4318`;
+    /// `/v1/traces` is appended). Needs a build with `--features otel`; ignored otherwise.
+    #[arg(long, env = "OTEL_EXPORTER_OTLP_ENDPOINT", value_name = "URL", global = true)]
+    pub otlp_endpoint: Option<String>,
 }
 
 impl Config {
@@ -59,6 +64,7 @@ impl Config {
             database_connections: 16,
             log_level: "info".to_owned(),
             log_format: LogFormat::Pretty,
+            otlp_endpoint: None,
         }
     }
 
@@ -76,6 +82,7 @@ impl fmt::Debug for Config {
             .field("database_connections", &self.database_connections)
             .field("log_level", &self.log_level)
             .field("log_format", &self.log_format)
+            .field("otlp_endpoint", &self.otlp_endpoint.as_deref().map(redact_url))
             .finish()
     }
 }
@@ -131,11 +138,15 @@ pub struct ServeArgs {
     /// Do not create the small synthetic sample set on an empty database.
     #[arg(long, env = "CASEGRAPH_NO_SAMPLES")]
     pub no_samples: bool,
+
+    /// Serve `/metrics` on this address only (not on `--bind`), so it need not be public.
+    #[arg(long, env = "CASEGRAPH_METRICS_BIND", value_name = "ADDR")]
+    pub metrics_bind: Option<SocketAddr>,
 }
 
 impl Default for ServeArgs {
     fn default() -> Self {
-        Self { bind: SocketAddr::from(([127, 0, 0, 1], 8080)), no_samples: false }
+        Self { bind: SocketAddr::from(([127, 0, 0, 1], 8080)), no_samples: false, metrics_bind: None }
     }
 }
 

@@ -5,6 +5,8 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_create_content_tables;
 mod m20261127_000002_create_search_indexes;
+mod m20261128_000003_create_content_version;
+mod m20261128_000004_create_statistics_indexes;
 
 /// The ordered list of Casegraph migrations.
 #[derive(Debug)]
@@ -16,6 +18,8 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261127_000001_create_content_tables::Migration),
             Box::new(m20261127_000002_create_search_indexes::Migration),
+            Box::new(m20261128_000003_create_content_version::Migration),
+            Box::new(m20261128_000004_create_statistics_indexes::Migration),
         ]
     }
 }

@@ -163,7 +163,9 @@ impl Loaders {
 }
 
 fn new_loader<T: Send + Sync + 'static>(loader: T) -> DataLoader<T> {
-    DataLoader::new(loader, tokio::spawn).delay(BATCH_DELAY)
+    // Batches run in their own tasks: carry the request's span (and its id) into them.
+    DataLoader::new(loader, |batch| tokio::spawn(tracing::Instrument::in_current_span(batch)))
+        .delay(BATCH_DELAY)
 }
 
 /// Loads one key; loader errors are shared between waiting fields, so the detail is kept

@@ -8,6 +8,7 @@ pub mod inputs;
 pub mod loaders;
 pub mod query;
 pub mod search;
+pub mod statistics;
 pub mod types;
 
 use async_graphql::{EmptyMutation, EmptySubscription, Schema};
@@ -24,6 +25,7 @@ pub fn build_schema(store: Store) -> CasegraphSchema {
         .register_output_type::<Node>()
         .register_output_type::<Localised>()
         .data(store)
+        .data(statistics::StatisticsCache::new())
         .finish()
 }
 

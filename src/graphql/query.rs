@@ -16,6 +16,7 @@ use super::inputs::{
 };
 use super::loaders::{Loaders, load};
 use super::search::{self, SearchConnection};
+use super::statistics::CaseStatistics;
 use super::types::{Case, CaseConnection, Category, Collection, FollowUpAction, Node, Organisation};
 use crate::error::Error;
 use crate::store::Store;
@@ -187,6 +188,18 @@ impl Query {
         #[graphql(desc = "Cursor to start after.")] after: Option<String>,
     ) -> Result<SearchConnection> {
         Ok(search::resolve(context, &query, first, after).await?)
+    }
+
+    /// Counts and breakdowns of the cases `filter` covers, for dashboards (the same cases
+    /// as `cases(filter)`; default: published).
+    async fn statistics(
+        &self,
+        context: &Context<'_>,
+        #[graphql(desc = "Which cases; DRAFT and ARCHIVED need the read:drafts scope.")] filter: Option<
+            CaseFilterInput,
+        >,
+    ) -> Result<CaseStatistics> {
+        Ok(CaseStatistics::resolve(context, filter).await?)
     }
 }
 

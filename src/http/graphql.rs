@@ -1,6 +1,7 @@
 //! `/graphql`: POST and GET execution, GraphiQL for browsers.
 
 use async_graphql::http::GraphiQLSource;
+use async_graphql::parser::types::DocumentOperations;
 use async_graphql::{PathSegment, Response, ServerError, Value};
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::extract::{FromRequest, Request, State};
@@ -12,6 +13,7 @@ use crate::error::code;
 use crate::graphql::access::Access;
 use crate::graphql::loaders::Loaders;
 use crate::locale::LocalePreference;
+use crate::telemetry::metrics;
 
 /// POST `/graphql`: execute one operation.
 pub async fn post(
@@ -40,7 +42,8 @@ pub async fn get(State(state): State<AppState>, request: Request) -> axum::respo
 }
 
 async fn execute(state: &AppState, headers: &HeaderMap, request: GraphQLRequest) -> GraphQLResponse {
-    let request = request.into_inner();
+    let mut request = request.into_inner();
+    let operation_name = operation_name(&mut request);
     let locale = headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|value| value.to_str().ok())
@@ -52,8 +55,24 @@ async fn execute(state: &AppState, headers: &HeaderMap, request: GraphQLRequest)
     let request =
         request.data(locale).data(access).data(Loaders::new(&state.store, access.visible_statuses()));
     let mut response = state.schema.execute(request).await;
+    metrics::record_graphql_operation(operation_name.as_deref(), response.errors.is_empty());
     tag_errors(&mut response, &request_id);
     response.into()
+}
+
+/// The operation's name as the request gives it (`operationName`) or, failing that, as the
+/// document names its only operation. Parsing here costs nothing extra: the schema reuses
+/// the parsed document (and reports a syntax error itself).
+fn operation_name(request: &mut async_graphql::Request) -> Option<String> {
+    if let Some(name) = &request.operation_name {
+        return Some(name.clone());
+    }
+    match &request.parsed_query().ok()?.operations {
+        DocumentOperations::Multiple(operations) if operations.len() == 1 => {
+            operations.keys().next().map(|name| name.to_string())
+        }
+        _ => None,
+    }
 }
 
 /// Every error carries the request id (the key to the server log) and a code. Errors are

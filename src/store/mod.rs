@@ -3,6 +3,7 @@
 pub mod bulk;
 pub mod cases;
 pub mod catalogue;
+pub mod content_version;
 pub mod directory;
 pub mod exchange;
 pub mod joined;
@@ -11,6 +12,7 @@ pub mod reference;
 pub mod related;
 pub mod relations;
 pub mod search;
+pub mod statistics;
 pub mod synthetic;
 
 use std::sync::Arc;
@@ -23,12 +25,15 @@ use sea_orm::{ConnectOptions, Database, DatabaseBackend, DatabaseConnection, Ent
 
 use crate::config::Config;
 use crate::error::Result;
+use crate::telemetry;
 
 /// A handle on the database; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Store {
     db: DatabaseConnection,
     statements: Arc<AtomicU64>,
+    /// In-process content generation (see [`content_version`]): bumped after every write.
+    generation: Arc<AtomicU64>,
 }
 
 impl Store {
@@ -50,14 +55,16 @@ impl Store {
             });
         let mut db = Database::connect(options).await?;
         // Every statement sea-orm runs passes here: tests and operators can see how many
-        // statements a request costs.
+        // statements a request costs (this store's counter, and `db_statements_total` with
+        // `db_statement_duration_seconds` on /metrics).
         let statements = Arc::new(AtomicU64::new(0));
         let counter = statements.clone();
         db.set_metric_callback(move |info| {
             counter.fetch_add(1, Ordering::Relaxed);
+            telemetry::metrics::record_statement(info.elapsed);
             tracing::trace!(target: "casegraph::sql", elapsed = ?info.elapsed, failed = info.failed, sql = %info.statement.sql);
         });
-        Ok(Self { db, statements })
+        Ok(Self { db, statements, generation: Arc::new(AtomicU64::new(0)) })
     }
 
     /// Applies every pending migration; a no-op on an up-to-date database.
@@ -80,6 +87,18 @@ impl Store {
     /// SQL statements run through this store since it connected.
     pub fn statements_executed(&self) -> u64 {
         self.statements.load(Ordering::Relaxed)
+    }
+
+    /// The in-process content generation: changes after every write through this store.
+    pub fn local_generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// Records that content changed (after the write committed): caches keyed by the
+    /// generation miss from now on. Writers also bump the durable version in their
+    /// transaction ([`content_version::bump_content_version`]).
+    pub fn content_changed(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
     }
 
     /// Which database engine this is.

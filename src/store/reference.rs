@@ -9,6 +9,7 @@ use sea_orm::{
 };
 
 use super::Store;
+use super::content_version::bump_content_version;
 use crate::error::{Error, Result};
 use crate::reference::{Reference, ReferenceCollection, ReferenceTerm};
 
@@ -22,7 +23,9 @@ impl Store {
                 upsert_category(&transaction, collection_id, term).await?;
             }
         }
+        bump_content_version(&transaction).await?;
         transaction.commit().await?;
+        self.content_changed();
         Ok(())
     }
 }

@@ -101,3 +101,27 @@ async fn the_search_box_finds_ranked_results_with_highlights() {
         })
     }));
 }
+
+#[tokio::test]
+async fn the_dashboard_gets_every_chart_in_one_round_trip_and_drills_down_by_filter() {
+    let app = TestApp::spawn_with_samples().await;
+    let data = run(&app, "dashboard.graphql", json!({ "filter": null }), "zh").await;
+    let stats = &data["statistics"];
+    let cases = stats["caseCount"].as_u64().expect("caseCount");
+    assert!(cases > 0, "{stats}");
+    let by_collection: u64 = stats["byCollection"]
+        .as_array()
+        .expect("byCollection")
+        .iter()
+        .filter_map(|row| row["count"].as_u64())
+        .sum();
+    assert_eq!(by_collection, cases);
+    assert!(stats["byCountry"].as_array().is_some_and(|rows| !rows.is_empty() && rows.len() <= 15));
+    assert!(stats["byTag"].as_array().is_some_and(|rows| rows.len() <= 10));
+    let label = stats["byOrganisationType"][0]["label"].as_str().expect("label");
+    assert!(label.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "Chinese label: {label}");
+
+    let slug = stats["byCollection"][0]["collection"]["slug"].clone();
+    let drilled = run(&app, "dashboard.graphql", json!({ "filter": { "collections": [slug] } }), "en").await;
+    assert_eq!(drilled["statistics"]["caseCount"], stats["byCollection"][0]["count"]);
+}

@@ -58,6 +58,8 @@ impl TestDatabase {
 /// A running Casegraph on a free port with its own database.
 pub struct TestApp {
     pub address: String,
+    /// `http://…` of the separate metrics listener, when the app was started with one.
+    pub metrics_address: Option<String>,
     /// The app's store: for statement counts and direct checks.
     pub store: casegraph::store::Store,
     pub client: reqwest::Client,
@@ -78,9 +80,20 @@ impl TestApp {
     }
 
     pub async fn spawn_on(database: TestDatabase, samples: bool) -> Self {
-        let serve = ServeArgs { bind: "127.0.0.1:0".parse().expect("address"), no_samples: !samples };
-        let app = App::build(&database.config(), &serve).await.expect("app builds");
+        let serve = ServeArgs {
+            bind: "127.0.0.1:0".parse().expect("address"),
+            no_samples: !samples,
+            ..ServeArgs::default()
+        };
+        Self::spawn_serving(database, &serve).await
+    }
+
+    /// An app started with `serve` (bind it to port 0).
+    pub async fn spawn_serving(database: TestDatabase, serve: &ServeArgs) -> Self {
+        let app = App::build(&database.config(), serve).await.expect("app builds");
         let address = format!("http://{}", app.local_addr().expect("bound address"));
+        let metrics_address =
+            app.metrics_addr().expect("metrics address").map(|address| format!("http://{address}"));
         let store = app.store().clone();
         let (shutdown, signal) = oneshot::channel::<()>();
         let server = tokio::spawn(app.serve_until(async {
@@ -88,6 +101,7 @@ impl TestApp {
         }));
         Self {
             address,
+            metrics_address,
             store,
             client: reqwest::Client::new(),
             database,

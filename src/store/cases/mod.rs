@@ -40,13 +40,27 @@ pub struct CaseListing {
 
 impl CaseListing {
     fn search(&self) -> Result<Option<SearchQuery>> {
-        self.filter.search.as_deref().map(SearchQuery::parse).transpose().map(Option::flatten)
+        self.filter.search_query()
     }
 
     /// `SELECT … FROM cases [JOIN search] WHERE filter`, without ordering.
     fn base(&self, select: &mut SelectStatement, backend: DatabaseBackend) -> Result<()> {
-        select.from(case::Entity).cond_where(self.filter.condition());
-        if let Some(query) = self.search()? {
+        self.filter.restrict(select, backend)
+    }
+}
+
+impl CaseFilter {
+    /// The parsed full-text query; `None` without a search or with no searchable word.
+    pub fn search_query(&self) -> Result<Option<SearchQuery>> {
+        self.search.as_deref().map(SearchQuery::parse).transpose().map(Option::flatten)
+    }
+
+    /// Makes `select` read exactly the cases this filter covers: `FROM cases [JOIN search]
+    /// WHERE filter`. Lists, counts and statistics all start here, so they agree; callers
+    /// may join more tables to `cases` and group.
+    pub fn restrict(&self, select: &mut SelectStatement, backend: DatabaseBackend) -> Result<()> {
+        select.from(case::Entity).cond_where(self.condition());
+        if let Some(query) = self.search_query()? {
             select.join_subquery(
                 JoinType::InnerJoin,
                 search::matches(backend, Indexed::Case, &query),
@@ -54,7 +68,7 @@ impl CaseListing {
                 Expr::col((Alias::new(SEARCH_ALIAS), Alias::new("id")))
                     .equals((case::Entity, case::Column::Id)),
             );
-        } else if self.filter.search.is_some() {
+        } else if self.search.is_some() {
             // A search with no searchable term matches nothing.
             select.and_where(Expr::val(1).eq(0));
         }

@@ -31,6 +31,7 @@ pub use self::errors::{ImportError, ImportErrors, Position};
 pub use self::import::Outcome;
 pub use self::write::Counts;
 use super::Store;
+use super::content_version::bump_content_version;
 use crate::config::ImportFormat;
 use crate::error::{Error, Result};
 
@@ -83,7 +84,9 @@ pub async fn import_file(store: &Store, path: &Path, format: ImportFormat) -> Re
     }
     .map_err(rejected)?;
     let outcome = import::write(&transaction, content, snapshot, now).await?;
+    bump_content_version(&transaction).await?;
     transaction.commit().await?;
+    store.content_changed();
     Ok(ImportReport { file: path.to_owned(), outcome, elapsed: started.elapsed() })
 }
 

@@ -3,16 +3,18 @@
 //!
 //! The same N and S on an empty database give identical rows, ids included: every row draws
 //! from its own seeded random stream (never from the clock). Rows are generated and written
-//! in chunks, each chunk in its own transaction, so a million cases need little memory.
+//! in batches, ten thousand cases per transaction, so a million cases need little memory;
+//! each batch is indexed for full-text search while the next one is written.
 //! Every row is marked `is_sample` and every title or name says it is sample data.
 //!
 //! - [`plan`]: counts, ids, slugs, categories and tags of a run (reads only)
 //! - [`organisations`], [`cases`], [`follow_up_actions`]: pure row generation
 //! - [`text`], [`vocabulary`], [`phrases`]: the English, Chinese and Arabic texts
-//! - [`writer`]: batched inserts, and the full-text index of what they wrote
+//! - [`writer`]: batched inserts; [`indexing`]: the full-text index of what they wrote
 
 mod cases;
 mod follow_up_actions;
+mod indexing;
 mod organisations;
 mod phrases;
 mod plan;
@@ -25,16 +27,16 @@ mod writer;
 
 use std::ops::Range;
 
-use sea_orm::TransactionTrait;
-
+use self::indexing::{Indexed, IndexingTransaction};
 use self::plan::Plan;
+use super::content_version::bump_content_version;
 use super::{Store, bulk};
 use crate::error::Result;
 
-/// Cases generated and written per transaction.
-const CASES_PER_CHUNK: u64 = 10_000;
-/// Organisations or follow-up actions generated and written per batch.
-const OTHERS_PER_CHUNK: u64 = 20_000;
+/// Cases written per transaction.
+const CASES_PER_TRANSACTION: u64 = 10_000;
+/// Rows generated, written and then indexed together (while the next batch is written).
+const ROWS_PER_BATCH: u64 = 2_000;
 
 /// What to generate.
 #[derive(Clone, Debug)]
@@ -58,8 +60,9 @@ pub struct SyntheticReport {
 }
 
 /// Creates `options.cases` synthetic cases with their organisations, follow-up actions,
-/// tags and translations. Reference data must be loaded. Fails with `BadUserInput`,
-/// before writing anything, when the database already holds data of the same seed.
+/// tags and translations, and indexes them for full-text search. Reference data must be
+/// loaded. Fails with `BadUserInput`, before writing anything, when the database already
+/// holds data of the same seed.
 ///
 /// Ids continue after the largest existing ones. Each chunk commits on its own: a failure
 /// part-way leaves the chunks written so far, which the same seed then refuses to repeat.
@@ -70,26 +73,39 @@ pub async fn generate(store: &Store, options: &SyntheticOptions) -> Result<Synth
     let connection = store.connection();
     let plan = Plan::load(connection, options).await?;
 
-    let transaction = connection.begin().await?;
-    writer::tags(&transaction, &plan.new_tags).await?;
-    for indexes in chunks(plan.organisation_count, OTHERS_PER_CHUNK) {
-        writer::organisations(&transaction, organisations::rows(&plan, indexes)).await?;
+    let mut transaction = IndexingTransaction::begin(connection).await?;
+    writer::tags(transaction.connection(), &plan.new_tags).await?;
+    for indexes in chunks(0..plan.organisation_count, ROWS_PER_BATCH) {
+        let rows = organisations::rows(&plan, indexes);
+        let ids = writer::organisations(transaction.connection(), rows).await?;
+        transaction.index(Indexed::Organisations, ids).await?;
     }
+    bump_content_version(transaction.connection()).await?;
     transaction.commit().await?;
+    store.content_changed();
 
-    for indexes in chunks(plan.case_count, CASES_PER_CHUNK) {
-        let transaction = connection.begin().await?;
-        tracing::debug!(from = indexes.start, to = indexes.end, "writing synthetic cases");
-        writer::cases(&transaction, cases::rows(&plan, indexes)).await?;
+    for cases in chunks(0..plan.case_count, CASES_PER_TRANSACTION) {
+        tracing::debug!(from = cases.start, to = cases.end, "writing synthetic cases");
+        let mut transaction = IndexingTransaction::begin(connection).await?;
+        for indexes in chunks(cases, ROWS_PER_BATCH) {
+            let ids = writer::cases(transaction.connection(), cases::rows(&plan, indexes)).await?;
+            transaction.index(Indexed::Cases, ids).await?;
+        }
+        bump_content_version(transaction.connection()).await?;
         transaction.commit().await?;
+        store.content_changed();
     }
 
-    let transaction = connection.begin().await?;
-    for indexes in chunks(plan.follow_up_action_count, OTHERS_PER_CHUNK) {
-        writer::follow_up_actions(&transaction, follow_up_actions::rows(&plan, indexes)).await?;
+    let mut transaction = IndexingTransaction::begin(connection).await?;
+    for indexes in chunks(0..plan.follow_up_action_count, ROWS_PER_BATCH) {
+        let rows = follow_up_actions::rows(&plan, indexes);
+        let ids = writer::follow_up_actions(transaction.connection(), rows).await?;
+        transaction.index(Indexed::FollowUpActions, ids).await?;
     }
-    bulk::sync_id_sequences(&transaction, &bulk::ID_TABLES).await?;
+    bulk::sync_id_sequences(transaction.connection(), &bulk::ID_TABLES).await?;
+    bump_content_version(transaction.connection()).await?;
     transaction.commit().await?;
+    store.content_changed();
 
     Ok(SyntheticReport {
         cases: plan.case_count,
@@ -98,7 +114,10 @@ pub async fn generate(store: &Store, options: &SyntheticOptions) -> Result<Synth
     })
 }
 
-/// `0..count` cut into ranges of at most `size`.
-fn chunks(count: u64, size: u64) -> impl Iterator<Item = Range<u64>> {
-    (0..count.div_ceil(size)).map(move |chunk| chunk * size..((chunk + 1) * size).min(count))
+/// `indexes` cut into consecutive ranges of at most `size`.
+fn chunks(indexes: Range<u64>, size: u64) -> impl Iterator<Item = Range<u64>> {
+    let Range { start, end } = indexes;
+    (start..end)
+        .step_by(usize::try_from(size.max(1)).unwrap_or(usize::MAX))
+        .map(move |from| from..(from + size).min(end))
 }

@@ -1,5 +1,5 @@
-//! Writes generated rows with batched inserts, parents before children, then indexes them
-//! for full-text search in the same transaction.
+//! Writes generated rows with batched inserts, parents before children. Each function
+//! returns the ids it wrote, for the full-text index.
 
 use entity::tag;
 use sea_orm::{ActiveModelTrait, ConnectionTrait};
@@ -8,7 +8,7 @@ use super::cases::CaseRows;
 use super::follow_up_actions::FollowUpActionRows;
 use super::organisations::OrganisationRows;
 use crate::error::Result;
-use crate::store::{bulk, search};
+use crate::store::bulk;
 
 /// Inserts `models` as active models, many rows per statement.
 async fn insert<M, A, C>(connection: &C, models: Vec<M>) -> Result<()>
@@ -25,32 +25,35 @@ pub(super) async fn tags<C: ConnectionTrait>(connection: &C, tags: &[tag::Model]
 }
 
 /// Inserts organisations, then their translations.
-pub(super) async fn organisations<C: ConnectionTrait>(connection: &C, rows: OrganisationRows) -> Result<()> {
+pub(super) async fn organisations<C: ConnectionTrait>(
+    connection: &C,
+    rows: OrganisationRows,
+) -> Result<Vec<i64>> {
     let ids: Vec<i64> = rows.organisations.iter().map(|organisation| organisation.id).collect();
     insert::<_, entity::organisation::ActiveModel, _>(connection, rows.organisations).await?;
     insert::<_, entity::organisation_translation::ActiveModel, _>(connection, rows.translations).await?;
-    search::reindex_organisations(connection, &ids).await
+    Ok(ids)
 }
 
 /// Inserts cases, then their translations and links.
-pub(super) async fn cases<C: ConnectionTrait>(connection: &C, rows: CaseRows) -> Result<()> {
+pub(super) async fn cases<C: ConnectionTrait>(connection: &C, rows: CaseRows) -> Result<Vec<i64>> {
     let ids: Vec<i64> = rows.cases.iter().map(|case| case.id).collect();
     insert::<_, entity::case::ActiveModel, _>(connection, rows.cases).await?;
     insert::<_, entity::case_translation::ActiveModel, _>(connection, rows.translations).await?;
     insert::<_, entity::case_organisation::ActiveModel, _>(connection, rows.organisations).await?;
     insert::<_, entity::case_country::ActiveModel, _>(connection, rows.countries).await?;
     insert::<_, entity::case_tag::ActiveModel, _>(connection, rows.tags).await?;
-    search::reindex_cases(connection, &ids).await
+    Ok(ids)
 }
 
 /// Inserts follow-up actions, then their translations and the cases they concern.
 pub(super) async fn follow_up_actions<C: ConnectionTrait>(
     connection: &C,
     rows: FollowUpActionRows,
-) -> Result<()> {
+) -> Result<Vec<i64>> {
     let ids: Vec<i64> = rows.actions.iter().map(|action| action.id).collect();
     insert::<_, entity::follow_up_action::ActiveModel, _>(connection, rows.actions).await?;
     insert::<_, entity::follow_up_action_translation::ActiveModel, _>(connection, rows.translations).await?;
     insert::<_, entity::follow_up_action_case::ActiveModel, _>(connection, rows.cases).await?;
-    search::reindex_follow_up_actions(connection, &ids).await
+    Ok(ids)
 }
