@@ -9,8 +9,10 @@ use tokio::task::JoinHandle;
 
 use crate::config::{Config, ServeArgs};
 use crate::error::{Error, Result};
-use crate::graphql::build_schema;
+use crate::graphql::{SchemaOptions, build_schema};
 use crate::http::{AppState, router};
+use crate::protection::cost::CostModel;
+use crate::protection::gate::Gate;
 use crate::reference::Reference;
 use crate::store::Store;
 use crate::store::synthetic::{self, SyntheticOptions};
@@ -49,8 +51,21 @@ impl App {
             Some(address) => Some(TcpListener::bind(address).await?),
             None => None,
         };
-        let schema = build_schema(store.clone());
-        Ok(Self { state: AppState { store, schema }, listener, metrics, metrics_listener })
+        let protection = &serve.protection;
+        let schema = build_schema(
+            store.clone(),
+            SchemaOptions { introspection: protection.introspection.is_on(), max_page: protection.max_page },
+        );
+        let cost_model = CostModel::from_sdl(&schema.sdl())
+            .map_err(|error| Error::Internal(format!("cannot read the schema for costs: {error}")))?;
+        let gate = Gate::new(store.clone(), protection, cost_model).await?;
+        let cors_origins = protection.cors_origins.clone();
+        Ok(Self {
+            state: AppState { store, schema, gate, cors_origins },
+            listener,
+            metrics,
+            metrics_listener,
+        })
     }
 
     /// The app's data store (shared with the server).
@@ -91,9 +106,8 @@ impl App {
         let upkeep = tokio::spawn(self.metrics.clone().keep_tidy());
         let main_metrics = metrics_server.is_none().then(|| self.metrics.clone());
         let store = self.state.store.clone();
-        let served = axum::serve(self.listener, router(self.state, main_metrics))
-            .with_graceful_shutdown(stopped(stopping))
-            .await;
+        let app = router(self.state, main_metrics)?.into_make_service_with_connect_info::<SocketAddr>();
+        let served = axum::serve(self.listener, app).with_graceful_shutdown(stopped(stopping)).await;
         // Also when the API server failed: the metrics server must not outlive it.
         stop.send_replace(true);
         let metrics_served = match metrics_server {

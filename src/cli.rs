@@ -3,9 +3,11 @@
 use std::time::Instant;
 
 use crate::app::{App, prepare_store};
-use crate::config::{Cli, Command, ImportFormat};
+use crate::config::{Cli, Command, ImportFormat, KeysCommand};
 use crate::error::{Error, Result};
+use crate::protection::keys::Scopes;
 use crate::store::Store;
+use crate::store::api_keys::KeyRequest;
 use crate::store::exchange;
 use crate::store::synthetic::{self, SyntheticOptions};
 
@@ -57,6 +59,11 @@ pub async fn run(cli: Cli) -> Result<()> {
             println!("{report}");
             Ok(())
         }
+        Command::Keys(args) => {
+            let store = Store::connect(&config).await?;
+            store.migrate().await?;
+            keys(&store, args.command).await
+        }
         Command::ExportSchema(args) => {
             let sdl = crate::graphql::sdl();
             match args.file {
@@ -66,6 +73,60 @@ pub async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// `casegraph keys …`: the key is printed once, on creation; listing never shows secrets.
+async fn keys(store: &Store, command: KeysCommand) -> Result<()> {
+    match command {
+        KeysCommand::Create(args) => {
+            let request = KeyRequest {
+                name: args.name,
+                scopes: Scopes::parse_list(&args.scopes)?,
+                budget: args.budget,
+                refill: args.refill,
+            };
+            let (record, key) = store.create_api_key(&request).await?;
+            eprintln!(
+                "created key {} ({}) with scopes {}; it is shown once, store it now:",
+                record.prefix, record.name, record.scopes
+            );
+            println!("{}", key.secret);
+        }
+        KeysCommand::List => {
+            println!(
+                "{:<6} {:<12} {:<24} {:<28} {:<18} {:<21} status",
+                "id", "prefix", "name", "scopes", "budget", "created"
+            );
+            for key in store.api_keys().await? {
+                let budget = match (key.budget, key.refill) {
+                    (None, None) => "default".to_owned(),
+                    (budget, refill) => format!(
+                        "{}/{}",
+                        budget.map_or("default".to_owned(), |value| value.to_string()),
+                        refill.map_or("default".to_owned(), |value| format!("{value}/s"))
+                    ),
+                };
+                let status = match key.revoked_at {
+                    Some(at) => format!("revoked {}", at.format("%Y-%m-%dT%H:%M:%SZ")),
+                    None => "active".to_owned(),
+                };
+                println!(
+                    "{:<6} {:<12} {:<24} {:<28} {:<18} {:<21} {status}",
+                    key.id,
+                    key.prefix,
+                    key.name,
+                    key.scopes.to_string(),
+                    budget,
+                    key.created_at.format("%Y-%m-%dT%H:%M:%SZ")
+                );
+            }
+        }
+        KeysCommand::Revoke(args) => {
+            let key = store.revoke_api_key(&args.key).await?;
+            println!("revoked key {} ({})", key.prefix, key.name);
+        }
+    }
+    Ok(())
 }
 
 fn format_of(path: &std::path::Path) -> Result<ImportFormat> {

@@ -126,6 +126,50 @@ pub enum Command {
     Export(ExportArgs),
     /// Print the GraphQL schema (SDL), or write it to a file.
     ExportSchema(ExportSchemaArgs),
+    /// Manage partner API keys (only a digest of each key is stored).
+    Keys(KeysArgs),
+}
+
+/// Options of `casegraph keys`.
+#[derive(Clone, Debug, Args)]
+pub struct KeysArgs {
+    #[command(subcommand)]
+    pub command: KeysCommand,
+}
+
+/// What `casegraph keys` does.
+#[derive(Clone, Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Create a key and print it once (on standard output; the rest goes to standard error).
+    Create(KeyCreateArgs),
+    /// List keys: id, prefix, name, scopes, budget, status. Never shows a key.
+    List,
+    /// Revoke a key by its prefix (`cg_xxxxxxxx`), the whole key, or its id.
+    Revoke(KeyRevokeArgs),
+}
+
+/// Options of `casegraph keys create`.
+#[derive(Clone, Debug, Args)]
+pub struct KeyCreateArgs {
+    /// Who the key is for.
+    #[arg(long)]
+    pub name: String,
+    /// Comma-separated scopes: read, read:drafts, write, admin.
+    #[arg(long, default_value = "read")]
+    pub scopes: String,
+    /// Cost budget of the key in points (the bucket size); the server default when absent.
+    #[arg(long, value_name = "POINTS")]
+    pub budget: Option<f64>,
+    /// Budget refill in points per second; the server default when absent.
+    #[arg(long, value_name = "POINTS_PER_S")]
+    pub refill: Option<f64>,
+}
+
+/// Options of `casegraph keys revoke`.
+#[derive(Clone, Debug, Args)]
+pub struct KeyRevokeArgs {
+    /// The key's prefix (`cg_xxxxxxxx`), the whole key, or its numeric id.
+    pub key: String,
 }
 
 /// Options of `casegraph serve`.
@@ -142,11 +186,154 @@ pub struct ServeArgs {
     /// Serve `/metrics` on this address only (not on `--bind`), so it need not be public.
     #[arg(long, env = "CASEGRAPH_METRICS_BIND", value_name = "ADDR")]
     pub metrics_bind: Option<SocketAddr>,
+
+    /// Access, budgets and limits.
+    #[command(flatten)]
+    pub protection: ProtectionArgs,
 }
 
 impl Default for ServeArgs {
     fn default() -> Self {
-        Self { bind: SocketAddr::from(([127, 0, 0, 1], 8080)), no_samples: false, metrics_bind: None }
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            no_samples: false,
+            metrics_bind: None,
+            protection: ProtectionArgs::default(),
+        }
+    }
+}
+
+/// On or off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Switch {
+    On,
+    Off,
+}
+
+impl Switch {
+    /// Whether it is on.
+    pub fn is_on(self) -> bool {
+        self == Self::On
+    }
+}
+
+/// Who may call, with what budget, within which limits (`casegraph serve`).
+#[derive(Clone, Debug, Args)]
+pub struct ProtectionArgs {
+    /// Anonymous reads of published content (`off`: every request needs an API key).
+    #[arg(long, env = "CASEGRAPH_ANONYMOUS", value_enum, default_value_t = Switch::On)]
+    pub anonymous: Switch,
+
+    /// Cost budget of each anonymous client (per IP address), in points.
+    #[arg(long, env = "CASEGRAPH_ANONYMOUS_BUDGET", default_value_t = 500.0, value_name = "POINTS")]
+    pub anonymous_budget: f64,
+
+    /// Refill of an anonymous client's budget, in points per second.
+    #[arg(long, env = "CASEGRAPH_ANONYMOUS_REFILL", default_value_t = 20.0, value_name = "POINTS_PER_S")]
+    pub anonymous_refill: f64,
+
+    /// Cost budget of an API key that has none of its own, in points.
+    #[arg(long, env = "CASEGRAPH_KEY_BUDGET", default_value_t = 2_000.0, value_name = "POINTS")]
+    pub key_budget: f64,
+
+    /// Refill of such a key's budget, in points per second.
+    #[arg(long, env = "CASEGRAPH_KEY_REFILL", default_value_t = 100.0, value_name = "POINTS_PER_S")]
+    pub key_refill: f64,
+
+    /// Keep budgets in this Redis (shared by every replica using it) instead of in memory.
+    #[arg(long, env = "REDIS_URL", value_name = "URL")]
+    pub redis_url: Option<String>,
+
+    /// Most requested cost of one operation.
+    #[arg(long, env = "CASEGRAPH_MAX_COST", default_value_t = 1_000)]
+    pub max_cost: u64,
+
+    /// Deepest field nesting.
+    #[arg(long, env = "CASEGRAPH_MAX_DEPTH", default_value_t = 15)]
+    pub max_depth: u64,
+
+    /// Most aliases in a document.
+    #[arg(long, env = "CASEGRAPH_MAX_ALIASES", default_value_t = 30)]
+    pub max_aliases: u64,
+
+    /// Most directive uses in a document.
+    #[arg(long, env = "CASEGRAPH_MAX_DIRECTIVES", default_value_t = 50)]
+    pub max_directives: u64,
+
+    /// Longest query text, in characters.
+    #[arg(long, env = "CASEGRAPH_MAX_QUERY_CHARS", default_value_t = 20_000)]
+    pub max_query_chars: usize,
+
+    /// Most operations in one batch.
+    #[arg(long, env = "CASEGRAPH_MAX_BATCH", default_value_t = 10)]
+    pub max_batch: usize,
+
+    /// Largest request body, in bytes (HTTP 413 above).
+    #[arg(long, env = "CASEGRAPH_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
+    pub max_body_bytes: usize,
+
+    /// Longest execution of one request, in seconds (`TIMEOUT` after).
+    #[arg(long, env = "CASEGRAPH_TIMEOUT", default_value_t = 10.0, value_name = "SECONDS")]
+    pub timeout: f64,
+
+    /// Largest `first`/`last` of a connection.
+    #[arg(long, env = "CASEGRAPH_MAX_PAGE", default_value_t = 100)]
+    pub max_page: u64,
+
+    /// Schema introspection (`off` also turns off field suggestions in error messages).
+    #[arg(long, env = "CASEGRAPH_INTROSPECTION", value_enum, default_value_t = Switch::On)]
+    pub introspection: Switch,
+
+    /// An origin browsers may call the API from (repeatable); none by default.
+    #[arg(
+        long = "cors-origin",
+        env = "CASEGRAPH_CORS_ORIGINS",
+        value_delimiter = ',',
+        value_name = "ORIGIN"
+    )]
+    pub cors_origins: Vec<String>,
+}
+
+impl Default for ProtectionArgs {
+    fn default() -> Self {
+        let limits = crate::protection::limits::Limits::default();
+        Self {
+            anonymous: Switch::On,
+            anonymous_budget: 500.0,
+            anonymous_refill: 20.0,
+            key_budget: 2_000.0,
+            key_refill: 100.0,
+            redis_url: None,
+            max_cost: limits.max_cost,
+            max_depth: limits.max_depth,
+            max_aliases: limits.max_aliases,
+            max_directives: limits.max_directives,
+            max_query_chars: limits.max_query_chars,
+            max_batch: limits.max_batch,
+            max_body_bytes: limits.max_body_bytes,
+            timeout: limits.timeout.as_secs_f64(),
+            max_page: limits.max_page,
+            introspection: Switch::On,
+            cors_origins: Vec::new(),
+        }
+    }
+}
+
+impl ProtectionArgs {
+    /// The request limits these arguments set.
+    pub fn limits(&self) -> crate::protection::limits::Limits {
+        crate::protection::limits::Limits {
+            max_depth: self.max_depth,
+            max_aliases: self.max_aliases,
+            max_directives: self.max_directives,
+            max_query_chars: self.max_query_chars,
+            max_batch: self.max_batch,
+            max_body_bytes: self.max_body_bytes,
+            timeout: std::time::Duration::try_from_secs_f64(self.timeout)
+                .unwrap_or(std::time::Duration::from_secs(10)),
+            max_cost: self.max_cost,
+            max_page: self.max_page,
+        }
     }
 }
 

@@ -14,6 +14,25 @@ pub mod code {
     pub const FORBIDDEN: &str = "FORBIDDEN";
     /// Something failed on our side; details are in the server log under the request id.
     pub const INTERNAL: &str = "INTERNAL";
+    /// No valid API key: it is missing (with anonymous access off), malformed, unknown or
+    /// revoked (HTTP 401).
+    pub const UNAUTHENTICATED: &str = "UNAUTHENTICATED";
+    /// The operation exceeds a limit: depth, aliases, directives, query length or cost.
+    pub const QUERY_TOO_COMPLEX: &str = "QUERY_TOO_COMPLEX";
+    /// The caller's cost budget is spent; retry after `Retry-After` seconds (HTTP 429).
+    pub const THROTTLED: &str = "THROTTLED";
+    /// Execution took longer than the server's time limit.
+    pub const TIMEOUT: &str = "TIMEOUT";
+    /// The HTTP request is not a well-formed GraphQL-over-HTTP request (HTTP 400).
+    pub const BAD_REQUEST: &str = "BAD_REQUEST";
+    /// The request body is larger than the server accepts (HTTP 413).
+    pub const PAYLOAD_TOO_LARGE: &str = "PAYLOAD_TOO_LARGE";
+    /// The request body's media type is not `application/json` (HTTP 415).
+    pub const UNSUPPORTED_MEDIA_TYPE: &str = "UNSUPPORTED_MEDIA_TYPE";
+    /// The client accepts no media type the server can answer in (HTTP 406).
+    pub const NOT_ACCEPTABLE: &str = "NOT_ACCEPTABLE";
+    /// The HTTP method cannot run this operation, e.g. a mutation over GET (HTTP 405).
+    pub const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
 }
 
 /// Everything that can go wrong in Casegraph.
@@ -28,6 +47,15 @@ pub enum Error {
     /// `FORBIDDEN`: the caller lacks a scope.
     #[error("{0}")]
     Forbidden(String),
+    /// `UNAUTHENTICATED`: no valid API key.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// `QUERY_TOO_COMPLEX`: a limit of depth, aliases, directives, length or cost.
+    #[error("{0}")]
+    QueryTooComplex(String),
+    /// `TIMEOUT`: execution ran out of time.
+    #[error("{0}")]
+    Timeout(String),
     /// Import rejected: every bad row, with its position and field. Nothing was written.
     #[error("{0}")]
     Import(#[from] crate::store::exchange::ImportErrors),
@@ -58,6 +86,9 @@ impl Error {
             Self::BadUserInput(_) | Self::Import(_) => code::BAD_USER_INPUT,
             Self::NotFound(_) => code::NOT_FOUND,
             Self::Forbidden(_) => code::FORBIDDEN,
+            Self::Unauthenticated(_) => code::UNAUTHENTICATED,
+            Self::QueryTooComplex(_) => code::QUERY_TOO_COMPLEX,
+            Self::Timeout(_) => code::TIMEOUT,
             Self::Database(_)
             | Self::Transaction(_)
             | Self::Query(_)

@@ -12,6 +12,7 @@ pub mod error;
 pub mod graphql;
 pub mod http;
 pub mod locale;
+pub mod protection;
 pub mod reference;
 pub mod store;
 pub mod telemetry;

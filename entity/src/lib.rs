@@ -3,6 +3,7 @@
 //! Every localised text lives in a `*_translation` table keyed by (owner, locale), so a new
 //! locale needs no schema change.
 
+pub mod api_key;
 pub mod case;
 pub mod case_country;
 pub mod case_organisation;

@@ -7,6 +7,7 @@ mod m20261127_000001_create_content_tables;
 mod m20261127_000002_create_search_indexes;
 mod m20261128_000003_create_content_version;
 mod m20261128_000004_create_statistics_indexes;
+mod m20261129_000005_create_api_keys;
 
 /// The ordered list of Casegraph migrations.
 #[derive(Debug)]
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000002_create_search_indexes::Migration),
             Box::new(m20261128_000003_create_content_version::Migration),
             Box::new(m20261128_000004_create_statistics_indexes::Migration),
+            Box::new(m20261129_000005_create_api_keys::Migration),
         ]
     }
 }

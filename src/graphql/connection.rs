@@ -88,9 +88,17 @@ impl CaseListArguments {
         let search = filter.search.as_deref().map(SearchQuery::parse).transpose()?.flatten();
         let listing = CaseListing { filter, order };
         let ordering = listing.order.cursor_ordering();
-        let arguments =
-            PageArguments { first: self.first, after: self.after, last: self.last, before: self.before };
-        let window = Window::from_arguments(&arguments, &ordering)?;
+        let window = crate::graphql::window(
+            context,
+            PageArguments {
+                first: self.first,
+                after: self.after,
+                last: self.last,
+                before: self.before,
+                max: None,
+            },
+            &ordering,
+        )?;
         let page = store.case_page(&listing, &window).await?.map(Arc::new);
         Ok(CaseConnection {
             store: store.clone(),

@@ -57,9 +57,17 @@ impl OrganisationListArguments {
         let order = directory::OrganisationOrder { field, descending, name_locale };
         let listing = OrganisationListing { filter, order };
         let ordering = listing.order.cursor_ordering();
-        let arguments =
-            PageArguments { first: self.first, after: self.after, last: self.last, before: self.before };
-        let window = Window::from_arguments(&arguments, &ordering)?;
+        let window = crate::graphql::window(
+            context,
+            PageArguments {
+                first: self.first,
+                after: self.after,
+                last: self.last,
+                before: self.before,
+                max: None,
+            },
+            &ordering,
+        )?;
         let page = store.organisation_page(&listing, &window).await?.map(Arc::new);
         Ok(OrganisationConnection {
             store: store.clone(),
@@ -167,9 +175,17 @@ impl FollowUpActionListArguments {
         let visible_case_statuses = Access::of(context).visible_statuses();
         let listing = FollowUpActionListing { filter, order, visible_case_statuses };
         let ordering = listing.order.cursor_ordering();
-        let arguments =
-            PageArguments { first: self.first, after: self.after, last: self.last, before: self.before };
-        let window = Window::from_arguments(&arguments, &ordering)?;
+        let window = crate::graphql::window(
+            context,
+            PageArguments {
+                first: self.first,
+                after: self.after,
+                last: self.last,
+                before: self.before,
+                max: None,
+            },
+            &ordering,
+        )?;
         let page = store.follow_up_action_page(&listing, &window).await?.map(Arc::new);
         Ok(FollowUpActionConnection {
             store: store.clone(),

@@ -11,7 +11,7 @@ pub mod search;
 pub mod statistics;
 pub mod types;
 
-use async_graphql::{EmptyMutation, EmptySubscription, Schema};
+use async_graphql::{Context, EmptyMutation, EmptySubscription, Schema};
 
 use crate::store::Store;
 use types::{Localised, Node};
@@ -19,14 +19,52 @@ use types::{Localised, Node};
 /// Casegraph's executable schema.
 pub type CasegraphSchema = Schema<query::Query, EmptyMutation, EmptySubscription>;
 
-/// Builds the schema; per-request data (locale, loaders) is added by the HTTP layer.
-pub fn build_schema(store: Store) -> CasegraphSchema {
-    Schema::build(query::Query, EmptyMutation, EmptySubscription)
+/// Schema-wide settings from the server's configuration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SchemaOptions {
+    /// Serve `__schema`/`__type` (and suggest field names in errors).
+    pub introspection: bool,
+    /// Largest `first`/`last` of a connection.
+    pub max_page: u64,
+}
+
+impl Default for SchemaOptions {
+    fn default() -> Self {
+        Self { introspection: true, max_page: crate::store::page::MAX_PAGE_SIZE }
+    }
+}
+
+/// Largest page size of a connection.
+#[derive(Clone, Copy, Debug)]
+struct MaxPage(u64);
+
+/// The largest `first`/`last` the server accepts.
+pub fn max_page(context: &Context<'_>) -> u64 {
+    context.data_opt::<MaxPage>().map_or(crate::store::page::MAX_PAGE_SIZE, |max| max.0)
+}
+
+/// The page `arguments` ask for in `ordering`, within the server's largest page size.
+pub fn window(
+    context: &Context<'_>,
+    arguments: crate::store::page::PageArguments,
+    ordering: &str,
+) -> crate::error::Result<crate::store::page::Window> {
+    let arguments = crate::store::page::PageArguments { max: Some(max_page(context)), ..arguments };
+    crate::store::page::Window::from_arguments(&arguments, ordering)
+}
+
+/// Builds the schema; per-request data (locale, loaders, caller) is added by the HTTP layer.
+pub fn build_schema(store: Store, options: SchemaOptions) -> CasegraphSchema {
+    let mut builder = Schema::build(query::Query, EmptyMutation, EmptySubscription)
         .register_output_type::<Node>()
         .register_output_type::<Localised>()
         .data(store)
         .data(statistics::StatisticsCache::new())
-        .finish()
+        .data(MaxPage(options.max_page));
+    if !options.introspection {
+        builder = builder.disable_introspection().disable_suggestions();
+    }
+    builder.finish()
 }
 
 /// The schema in SDL, as checked in at `schema.graphql`.

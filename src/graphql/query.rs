@@ -24,10 +24,29 @@ use crate::store::Store;
 /// Most IDs `nodes` accepts at once.
 const MAX_NODES: usize = 100;
 
-/// Read access to the case collections.
+/// Read access to the case collections (the root query type).
 #[derive(Debug, Default)]
 pub struct Query;
 
+/// Read access to the case collections.
+///
+/// Access: send `Authorization: Bearer <API key>`; without it a request is anonymous and
+/// sees published content only. Scopes: `read` (published content), `read:drafts` (also
+/// DRAFT and ARCHIVED cases, in every field), `write`, `admin`.
+///
+/// Limits (server defaults): depth 15, aliases 30, directives 50, query text 20,000
+/// characters, batches of 10, body 1 MiB, execution 10 s, `first`/`last` at most 100.
+///
+/// Cost: an object field costs 1, a scalar 0; a connection multiplies its items by
+/// `first`/`last` (default 20), a list by its `first`, its `ids` or a declared size. An
+/// operation may cost at most 1,000; each key (default 2,000 points, refilled at 100/s) and
+/// each anonymous client (500, 20/s) spends from a budget. `extensions.cost` and the
+/// `RateLimit-Limit`/`-Remaining`/`-Reset` headers report it; a spent budget gives HTTP 429
+/// with `THROTTLED` and `Retry-After`.
+///
+/// Errors carry `extensions.code`: BAD_USER_INPUT, NOT_FOUND, FORBIDDEN, UNAUTHENTICATED,
+/// QUERY_TOO_COMPLEX, THROTTLED, TIMEOUT, BAD_REQUEST, PAYLOAD_TOO_LARGE,
+/// UNSUPPORTED_MEDIA_TYPE, NOT_ACCEPTABLE, METHOD_NOT_ALLOWED, INTERNAL.
 #[Object]
 impl Query {
     /// The object with this global ID, or null when there is none (or it is not visible).

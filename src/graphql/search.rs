@@ -37,8 +37,11 @@ pub async fn resolve(
     let store = context.data::<Store>().map_err(|_| Error::Internal("no store in context".to_owned()))?;
     let search = SiteSearch::new(text, Access::of(context).visible_statuses())?;
     let ordering = search.cursor_ordering();
-    let arguments = PageArguments { first, after, last: None, before: None };
-    let window = Window::from_arguments(&arguments, &ordering)?;
+    let window = crate::graphql::window(
+        context,
+        PageArguments { first, after, last: None, before: None, max: None },
+        &ordering,
+    )?;
     let page = store.search_page(&search, &window).await?.map(|record| {
         let node = match record.hit {
             SearchHit::Case(record) => SearchResult::Case(Case(Arc::new(record))),

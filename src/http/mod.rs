@@ -7,13 +7,16 @@ pub mod metrics;
 mod request_id;
 
 use axum::Router;
-use axum::http::HeaderName;
+use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::middleware;
 use axum::routing::get;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
+use crate::error::{Error, Result};
 use crate::graphql::CasegraphSchema;
+use crate::protection::gate::Gate;
 use crate::store::Store;
 use crate::telemetry::metrics::Metrics;
 
@@ -27,11 +30,16 @@ pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id"
 pub struct AppState {
     pub store: Store,
     pub schema: CasegraphSchema,
+    /// Keys, limits and budgets.
+    pub gate: Gate,
+    /// Origins browsers may call from (CORS); none by default.
+    pub cors_origins: Vec<String>,
 }
 
 /// The whole router: `/graphql`, `/healthz`, `/readyz`, and `/metrics` when `metrics` is
 /// given (it is not when metrics have an address of their own).
-pub fn router(state: AppState, metrics: Option<Metrics>) -> Router {
+pub fn router(state: AppState, metrics: Option<Metrics>) -> Result<Router> {
+    let cors = cors(&state.cors_origins)?;
     let mut routes = Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/dashboard", get(dashboard::page))
@@ -44,11 +52,42 @@ pub fn router(state: AppState, metrics: Option<Metrics>) -> Router {
     }
     // Outermost last: unreasonable client ids are dropped, ids set, requests counted, the
     // request span opened with the id, and the id copied to the response.
-    routes
+    Ok(routes
         .with_state(state)
+        .layer(cors)
         .layer(PropagateRequestIdLayer::new(REQUEST_ID_HEADER))
         .layer(TraceLayer::new_for_http().make_span_with(request_id::request_span))
         .layer(middleware::from_fn(metrics::track))
         .layer(SetRequestIdLayer::new(REQUEST_ID_HEADER, MakeRequestUuid))
-        .layer(middleware::map_request(request_id::drop_unreasonable_id))
+        .layer(middleware::map_request(request_id::drop_unreasonable_id)))
+}
+
+/// CORS for the listed origins only (exact matches); no origin is allowed by default, so
+/// browsers on other sites cannot read responses.
+fn cors(origins: &[String]) -> Result<CorsLayer> {
+    let origins = origins
+        .iter()
+        .map(|origin| {
+            HeaderValue::from_str(origin.trim_end_matches('/'))
+                .map_err(|_| Error::BadUserInput(format!("--cors-origin `{origin}` is not a valid origin")))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            header::AUTHORIZATION,
+            header::ACCEPT,
+            header::ACCEPT_LANGUAGE,
+            REQUEST_ID_HEADER,
+        ])
+        .expose_headers([
+            REQUEST_ID_HEADER,
+            HeaderName::from_static("ratelimit-limit"),
+            HeaderName::from_static("ratelimit-remaining"),
+            HeaderName::from_static("ratelimit-reset"),
+            header::RETRY_AFTER,
+        ])
+        .max_age(std::time::Duration::from_secs(600)))
 }

@@ -1,5 +1,6 @@
 //! The data layer: every query and transaction. Knows sea-orm and SQL, nothing of GraphQL.
 
+pub mod api_keys;
 pub mod bulk;
 pub mod cases;
 pub mod catalogue;

@@ -115,6 +115,8 @@ pub struct PageArguments {
     pub after: Option<String>,
     pub last: Option<i32>,
     pub before: Option<String>,
+    /// Largest `first`/`last` accepted (the server's `--max-page`); `MAX_PAGE_SIZE` when unset.
+    pub max: Option<u64>,
 }
 
 /// A validated request for one page of an ordering.
@@ -133,14 +135,13 @@ pub struct Window {
 impl Window {
     /// Validates `arguments` against the cursor ordering `ordering`.
     pub fn from_arguments(arguments: &PageArguments, ordering: &str) -> Result<Self> {
+        let max = arguments.max.unwrap_or(MAX_PAGE_SIZE);
         let size = |name: &str, value: i32| -> Result<u64> {
-            let value = u64::try_from(value).map_err(|_| {
-                Error::BadUserInput(format!("`{name}` must be between 0 and {MAX_PAGE_SIZE}, got {value}"))
-            })?;
-            if value > MAX_PAGE_SIZE {
-                return Err(Error::BadUserInput(format!(
-                    "`{name}` must be between 0 and {MAX_PAGE_SIZE}, got {value}"
-                )));
+            let out_of_range =
+                || Error::BadUserInput(format!("`{name}` must be between 0 and {max}, got {value}"));
+            let value = u64::try_from(value).map_err(|_| out_of_range())?;
+            if value > max {
+                return Err(out_of_range());
             }
             Ok(value)
         };

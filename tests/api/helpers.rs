@@ -45,6 +45,12 @@ impl TestDatabase {
         config
     }
 
+    /// Another handle on the same database (for a second app instance); the database
+    /// lives as long as this handle's original.
+    pub fn share(&self) -> Self {
+        Self { url: self.url.clone(), folder: tempfile::tempdir().expect("temporary folder") }
+    }
+
     pub fn is_postgres(&self) -> bool {
         self.url.starts_with("postgres")
     }
@@ -68,6 +74,22 @@ pub struct TestApp {
     server: Option<tokio::task::JoinHandle<Result<(), Error>>>,
 }
 
+/// Serve options of the test apps: every default, except that anonymous callers (the
+/// tests) get a budget they cannot spend and a cost ceiling they do not reach, so only the
+/// tests of those limits see `THROTTLED` or a cost `QUERY_TOO_COMPLEX` (tests/api/protection.rs
+/// checks the defaults, and that the example operations fit them).
+pub fn serve_args(samples: bool) -> ServeArgs {
+    let mut serve = ServeArgs {
+        bind: "127.0.0.1:0".parse().expect("address"),
+        no_samples: !samples,
+        ..ServeArgs::default()
+    };
+    serve.protection.anonymous_budget = 1e12;
+    serve.protection.anonymous_refill = 1e12;
+    serve.protection.max_cost = 1_000_000;
+    serve
+}
+
 impl TestApp {
     /// An app on an empty database (reference data only, no samples).
     pub async fn spawn() -> Self {
@@ -80,12 +102,7 @@ impl TestApp {
     }
 
     pub async fn spawn_on(database: TestDatabase, samples: bool) -> Self {
-        let serve = ServeArgs {
-            bind: "127.0.0.1:0".parse().expect("address"),
-            no_samples: !samples,
-            ..ServeArgs::default()
-        };
-        Self::spawn_serving(database, &serve).await
+        Self::spawn_serving(database, &serve_args(samples)).await
     }
 
     /// An app started with `serve` (bind it to port 0).

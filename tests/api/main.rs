@@ -18,6 +18,7 @@ mod http;
 mod migrations;
 mod observability;
 mod ordering;
+mod protection;
 mod schema;
 mod search;
 mod seed;

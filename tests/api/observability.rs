@@ -158,9 +158,8 @@ async fn db_statements_total_counts_at_least_the_statements_of_a_request() {
 #[tokio::test]
 async fn with_a_metrics_bind_metrics_are_served_there_and_not_on_the_main_router() {
     let serve = ServeArgs {
-        bind: "127.0.0.1:0".parse().expect("address"),
-        no_samples: true,
         metrics_bind: Some("127.0.0.1:0".parse().expect("address")),
+        ..crate::helpers::serve_args(false)
     };
     let app = TestApp::spawn_serving(TestDatabase::new().await, &serve).await;
     let metrics_address = app.metrics_address.clone().expect("a metrics address");

@@ -80,6 +80,10 @@ impl Store {
     /// One page of cases for `listing` within `window`.
     pub async fn case_page(&self, listing: &CaseListing, window: &Window) -> Result<Page<CaseRecord>> {
         listing.order.validate(listing.filter.search.is_some())?;
+        if listing.filter.search.is_some() && listing.search()?.is_none() {
+            // A search without a searchable word matches nothing.
+            return Ok(finish_page(Vec::new(), window));
+        }
         let order = &listing.order;
         let mut select = Query::select();
         select.columns(case::Column::iter().map(|column| (case::Entity, column)));

@@ -71,9 +71,17 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         word.clear();
         *chars = 0;
     };
+    let mut analysed: Vec<char> = Vec::with_capacity(4);
     for (offset, original) in text.char_indices() {
         let end = offset + original.len_utf8();
-        for c in std::iter::once(original).nfkc().flat_map(char::to_lowercase) {
+        analysed.clear();
+        if original.is_ascii() {
+            // NFKC leaves ASCII as it is: skip the normaliser (most of the text, most of the time).
+            analysed.push(original.to_ascii_lowercase());
+        } else {
+            analysed.extend(std::iter::once(original).nfkc().flat_map(char::to_lowercase));
+        }
+        for &c in &analysed {
             if is_ignorable(c) {
                 continue;
             }

@@ -1,0 +1,444 @@
+//! `/graphql`: POST and GET execution (GraphQL over HTTP), GraphiQL for browsers.
+//!
+//! Every request goes through the same steps: media types, body size, the caller's key
+//! (or anonymous access), batch size, each operation's text length, depth, aliases,
+//! directives and cost, the caller's budget, then execution under a time limit. Whatever
+//! stops a request is a typed error with `extensions.code` and the request id.
+
+mod transport;
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use async_graphql::http::GraphiQLSource;
+use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql::{PathSegment, Response, ServerError, Value};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse};
+
+use self::transport::{Body, HttpError, MediaType, RawRequest};
+use super::{AppState, REQUEST_ID_HEADER};
+use crate::error::{Error, code};
+use crate::graphql::access::Access;
+use crate::graphql::loaders::Loaders;
+use crate::locale::LocalePreference;
+use crate::protection::budget::{BucketState, Charge};
+use crate::protection::cost::{Analysis, actual_cost};
+use crate::protection::gate::Gate;
+use crate::protection::keys::Scope;
+use crate::protection::limits;
+use crate::telemetry::metrics;
+
+const RATE_LIMIT_LIMIT: HeaderName = HeaderName::from_static("ratelimit-limit");
+const RATE_LIMIT_REMAINING: HeaderName = HeaderName::from_static("ratelimit-remaining");
+const RATE_LIMIT_RESET: HeaderName = HeaderName::from_static("ratelimit-reset");
+
+/// POST `/graphql`: one operation, or a batch (a JSON array) of them.
+pub async fn post(State(state): State<AppState>, request: Request) -> axum::response::Response {
+    let (parts, body) = request.into_parts();
+    let context = RequestContext::new(&parts.headers, &parts.extensions);
+    let Some(media) = MediaType::negotiate(&parts.headers) else {
+        return context.refuse(MediaType::Json, not_acceptable());
+    };
+    if let Err(error) = transport::check_content_type(&parts.headers) {
+        return context.refuse(media, error);
+    }
+    let limit = state.gate.limits.max_body_bytes;
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > limit) {
+        return context.refuse(media, too_large(limit));
+    }
+    let bytes = match axum::body::to_bytes(body, limit).await {
+        Ok(bytes) => bytes,
+        Err(_) => return context.refuse(media, too_large(limit)),
+    };
+    let (requests, batch) = match transport::parse_post_body(&bytes) {
+        Ok(parsed) => parsed,
+        Err(error) => return context.refuse(media, error),
+    };
+    run(&state, &context, media, requests, batch, false).await
+}
+
+/// GET `/graphql`: GraphiQL for a browser without a query; otherwise a query (never a
+/// mutation: 405) from the query string.
+pub async fn get(State(state): State<AppState>, request: Request) -> axum::response::Response {
+    let (parts, _) = request.into_parts();
+    let context = RequestContext::new(&parts.headers, &parts.extensions);
+    let query = parts.uri.query().unwrap_or_default();
+    let wants_html = parts
+        .headers
+        .get(header::ACCEPT)
+        .and_then(|accept| accept.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    if query.is_empty() && wants_html {
+        return Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response();
+    }
+    let Some(media) = MediaType::negotiate(&parts.headers) else {
+        return context.refuse(MediaType::Json, not_acceptable());
+    };
+    match transport::parse_get_query(query) {
+        Ok(request) => run(&state, &context, media, vec![request], false, true).await,
+        Err(error) => context.refuse(media, error),
+    }
+}
+
+/// What every step needs to know of the HTTP request.
+struct RequestContext {
+    request_id: String,
+    locale: LocalePreference,
+    authorization: Option<Vec<u8>>,
+    address: IpAddr,
+}
+
+impl RequestContext {
+    fn new(headers: &HeaderMap, extensions: &axum::http::Extensions) -> Self {
+        Self {
+            request_id: headers
+                .get(REQUEST_ID_HEADER)
+                .and_then(|value| value.to_str().ok())
+                .unwrap_or_default()
+                .to_owned(),
+            locale: headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|value| value.to_str().ok())
+                .map(LocalePreference::from_accept_language)
+                .unwrap_or_default(),
+            authorization: headers.get(header::AUTHORIZATION).map(|value| value.as_bytes().to_vec()),
+            address: extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip()),
+        }
+    }
+
+    /// A response refusing the whole request at the HTTP level.
+    fn refuse(&self, media: MediaType, error: HttpError) -> axum::response::Response {
+        let mut server_error = ServerError::new(error.message, None);
+        let extensions = server_error.extensions.get_or_insert_with(Default::default);
+        extensions.set("code", error.code);
+        extensions.set("requestId", self.request_id.as_str());
+        let response = Response::from_errors(vec![server_error]);
+        let mut http = encode(media, error.status, &[Outcome::refused(response)], false);
+        if error.status == StatusCode::METHOD_NOT_ALLOWED {
+            http.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
+        }
+        if error.status == StatusCode::UNAUTHORIZED {
+            http.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        http
+    }
+}
+
+/// One operation's response and whether it was executed at all.
+struct Outcome {
+    response: Response,
+    /// Refused before execution: the body has no `data`, and the status says so.
+    request_error: bool,
+}
+
+impl Outcome {
+    fn refused(response: Response) -> Self {
+        Self { response, request_error: true }
+    }
+}
+
+/// An operation that passed every check, waiting to run.
+struct Planned {
+    index: usize,
+    request: async_graphql::Request,
+    analysis: Analysis,
+    operation_name: Option<String>,
+}
+
+async fn run(
+    state: &AppState,
+    context: &RequestContext,
+    media: MediaType,
+    requests: Vec<RawRequest>,
+    batch: bool,
+    over_get: bool,
+) -> axum::response::Response {
+    let gate = &state.gate;
+    let identity = match gate.identify(context.authorization.as_deref(), context.address).await {
+        Ok(identity) => identity,
+        Err(Error::Unauthenticated(message)) => {
+            return context
+                .refuse(media, HttpError::new(StatusCode::UNAUTHORIZED, code::UNAUTHENTICATED, message));
+        }
+        Err(error) => return context.refuse(media, internal(&error)),
+    };
+    if let Err(error) = Gate::check_read(&identity) {
+        return context
+            .refuse(media, HttpError::new(StatusCode::FORBIDDEN, code::FORBIDDEN, error.to_string()));
+    }
+    if let Err(error) = gate.limits.check_batch(requests.len()) {
+        return context.refuse(media, HttpError::bad_request(error.to_string()));
+    }
+
+    // Check every operation before running any, and add up what they may cost.
+    let mut outcomes: Vec<Option<Outcome>> = Vec::with_capacity(requests.len());
+    let mut planned: Vec<Planned> = Vec::new();
+    for (index, raw) in requests.into_iter().enumerate() {
+        match plan(gate, raw) {
+            Ok(mut plan) => {
+                if over_get && plan.analysis.operation_type != OperationType::Query {
+                    return context.refuse(
+                        media,
+                        HttpError::new(
+                            StatusCode::METHOD_NOT_ALLOWED,
+                            code::METHOD_NOT_ALLOWED,
+                            "only queries may be sent with GET; send mutations with POST",
+                        ),
+                    );
+                }
+                plan.index = index;
+                planned.push(plan);
+                outcomes.push(None);
+            }
+            Err(error) => outcomes.push(Some(Outcome::refused(error_response(error)))),
+        }
+    }
+    let requested: u64 = planned.iter().map(|plan| plan.analysis.cost).sum();
+
+    let charged = match gate.charge(&identity, requested).await {
+        Charge::Granted(state) => state,
+        Charge::Throttled { state: bucket, retry_after } => {
+            metrics::record_rate_limit_rejection();
+            let message = format!(
+                "throttled: this request may cost {requested} points and {:.0} of {:.0} are available; \
+                 they refill at {} per second, retry in {:.0} s",
+                bucket.available.floor(),
+                bucket.maximum,
+                bucket.restore_rate,
+                retry_after.ceil()
+            );
+            let mut response = context
+                .refuse(media, HttpError::new(StatusCode::TOO_MANY_REQUESTS, code::THROTTLED, message));
+            rate_limit_headers(response.headers_mut(), &bucket);
+            if let Ok(value) = HeaderValue::from_str(&format!("{:.0}", retry_after.ceil().max(1.0))) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            return response;
+        }
+    };
+
+    let access = Access { read_drafts: identity.scopes.has(Scope::ReadDrafts) };
+    let mut actual_total = 0u64;
+    let mut costs: Vec<(usize, u64, u64)> = Vec::new();
+    for plan in planned {
+        let Planned { index, request, analysis, operation_name } = plan;
+        let request = request
+            .data(context.locale.clone())
+            .data(access)
+            .data(identity.clone())
+            .data(Loaders::new(&state.store, access.visible_statuses()));
+        let response = match tokio::time::timeout(gate.limits.timeout, state.schema.execute(request)).await {
+            Ok(response) => response,
+            Err(_) => error_response(Error::Timeout(format!(
+                "the operation did not finish within {} s",
+                gate.limits.timeout.as_secs_f64()
+            ))),
+        };
+        metrics::record_graphql_operation(operation_name.as_deref(), response.errors.is_empty());
+        let actual = actual_cost(&response.data, &analysis.introspection_keys).min(analysis.cost);
+        actual_total += actual;
+        costs.push((index, analysis.cost, actual));
+        let request_error =
+            matches!(response.data, Value::Null) && response.errors.iter().all(|error| error.path.is_empty());
+        outcomes[index] = Some(Outcome { response, request_error });
+    }
+    let bucket = gate.refund(&identity, requested.saturating_sub(actual_total), charged).await;
+
+    let mut outcomes: Vec<Outcome> = outcomes.into_iter().flatten().collect();
+    for (index, outcome) in outcomes.iter_mut().enumerate() {
+        let (requested, actual) = costs
+            .iter()
+            .find(|(planned_index, _, _)| *planned_index == index)
+            .map_or((0, 0), |(_, requested, actual)| (*requested, *actual));
+        outcome.response.extensions.insert("cost".to_owned(), cost_extension(requested, actual, &bucket));
+        tag_errors(&mut outcome.response, &context.request_id);
+    }
+    let status = if batch {
+        StatusCode::OK
+    } else {
+        match (media, outcomes.first()) {
+            (MediaType::GraphQLResponse, Some(outcome)) if outcome.request_error => {
+                status_of(&outcome.response)
+            }
+            _ => StatusCode::OK,
+        }
+    };
+    let mut response = encode(media, status, &outcomes, batch);
+    rate_limit_headers(response.headers_mut(), &bucket);
+    response
+}
+
+/// Checks one operation: length, then (parsed) depth, aliases, directives and cost. A
+/// document that does not parse, or names no operation to run, goes on at cost 0: the
+/// engine reports what is wrong without executing anything.
+fn plan(gate: &Gate, raw: RawRequest) -> Result<Planned, Error> {
+    gate.limits.check_text(&raw.query)?;
+    let operation_name = raw.operation_name.clone();
+    let variables = raw.variables.clone();
+    let mut request = raw.into_request();
+    let unrunnable = || Analysis {
+        operation_type: OperationType::Query,
+        depth: 0,
+        aliases: 0,
+        directives: 0,
+        cost: 0,
+        introspection_keys: Vec::new(),
+    };
+    let Ok(document) = request.parsed_query() else {
+        return Ok(Planned { index: 0, request, analysis: unrunnable(), operation_name });
+    };
+    let Some(analysis) = gate.cost_model.analyse(document, operation_name.as_deref(), &variables) else {
+        return Ok(Planned { index: 0, request, analysis: unrunnable(), operation_name });
+    };
+    gate.limits.check_analysis(&analysis)?;
+    limits::check_no_nul(document, &variables)?;
+    let operation_name = operation_name.or_else(|| match &document.operations {
+        DocumentOperations::Multiple(operations) if operations.len() == 1 => {
+            operations.keys().next().map(|name| name.to_string())
+        }
+        _ => None,
+    });
+    Ok(Planned { index: 0, request, analysis, operation_name })
+}
+
+/// A response holding one error and no data.
+fn error_response(error: Error) -> Response {
+    let code = error.code();
+    let message = if error.is_public() { error.to_string() } else { "Internal server error".to_owned() };
+    let mut server_error = ServerError::new(message, None);
+    server_error.extensions.get_or_insert_with(Default::default).set("code", code);
+    Response::from_errors(vec![server_error])
+}
+
+fn internal(error: &Error) -> HttpError {
+    tracing::error!(%error, "internal error before execution");
+    HttpError::new(StatusCode::INTERNAL_SERVER_ERROR, code::INTERNAL, "Internal server error")
+}
+
+fn not_acceptable() -> HttpError {
+    HttpError::new(
+        StatusCode::NOT_ACCEPTABLE,
+        code::NOT_ACCEPTABLE,
+        "this endpoint answers in application/graphql-response+json or application/json: \
+         accept one of them",
+    )
+}
+
+fn too_large(limit: usize) -> HttpError {
+    HttpError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        code::PAYLOAD_TOO_LARGE,
+        format!("the request body is larger than {limit} bytes"),
+    )
+}
+
+/// The HTTP status of a request error under `application/graphql-response+json`.
+fn status_of(response: &Response) -> StatusCode {
+    let code = response
+        .errors
+        .first()
+        .and_then(|error| error.extensions.as_ref())
+        .and_then(|extensions| extensions.get("code"))
+        .and_then(|code| match code {
+            Value::String(code) => Some(code.as_str()),
+            _ => None,
+        });
+    match code {
+        Some(code::TIMEOUT) => StatusCode::GATEWAY_TIMEOUT,
+        Some(code::INTERNAL) => StatusCode::INTERNAL_SERVER_ERROR,
+        _ => StatusCode::BAD_REQUEST,
+    }
+}
+
+/// `extensions.cost`, after Shopify's: what the operation was expected to cost, what it
+/// cost, and the state of the caller's budget.
+fn cost_extension(requested: u64, actual: u64, bucket: &BucketState) -> Value {
+    let mut throttle = async_graphql::indexmap::IndexMap::new();
+    throttle.insert(async_graphql::Name::new("maximumAvailable"), Value::from(bucket.maximum.floor() as i64));
+    throttle
+        .insert(async_graphql::Name::new("currentlyAvailable"), Value::from(bucket.available.floor() as i64));
+    throttle.insert(async_graphql::Name::new("restoreRate"), Value::from(bucket.restore_rate));
+    let mut cost = async_graphql::indexmap::IndexMap::new();
+    cost.insert(async_graphql::Name::new("requestedQueryCost"), Value::from(requested));
+    cost.insert(async_graphql::Name::new("actualQueryCost"), Value::from(actual));
+    cost.insert(async_graphql::Name::new("throttleStatus"), Value::Object(throttle));
+    Value::Object(cost)
+}
+
+/// `RateLimit-Limit`, `RateLimit-Remaining` (points) and `RateLimit-Reset` (seconds until
+/// the budget is full again).
+fn rate_limit_headers(headers: &mut HeaderMap, bucket: &BucketState) {
+    let values = [
+        (RATE_LIMIT_LIMIT, format!("{:.0}", bucket.maximum.floor())),
+        (RATE_LIMIT_REMAINING, format!("{:.0}", bucket.available.max(0.0).floor())),
+        (RATE_LIMIT_RESET, format!("{:.0}", bucket.seconds_to_full().ceil())),
+    ];
+    for (name, value) in values {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            headers.insert(name, value);
+        }
+    }
+}
+
+/// Serialises the response (or batch) in `media`.
+fn encode(
+    media: MediaType,
+    status: StatusCode,
+    outcomes: &[Outcome],
+    batch: bool,
+) -> axum::response::Response {
+    let bodies: Vec<Body<'_>> = outcomes
+        .iter()
+        .map(|outcome| Body {
+            data: (!outcome.request_error).then_some(&outcome.response.data),
+            errors: &outcome.response.errors,
+            extensions: &outcome.response.extensions,
+        })
+        .collect();
+    let json = if batch { serde_json::to_vec(&bodies) } else { serde_json::to_vec(&bodies.first()) };
+    match json {
+        Ok(json) => (status, [(header::CONTENT_TYPE, media.content_type())], json).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "cannot serialise a response");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// Every error carries the request id (the key to the server log) and a code. Errors are
+/// listed by path so the same failure gives the same body whatever finished first.
+fn tag_errors(response: &mut Response, request_id: &str) {
+    response.errors.sort_by_cached_key(|error| {
+        let path: Vec<String> = error
+            .path
+            .iter()
+            .map(|segment| match segment {
+                PathSegment::Field(name) => name.clone(),
+                PathSegment::Index(index) => format!("{index:010}"),
+            })
+            .collect();
+        (path, error.message.clone())
+    });
+    for error in &mut response.errors {
+        let fallback = default_code(error);
+        let extensions = error.extensions.get_or_insert_with(Default::default);
+        if extensions.get("code").is_none() {
+            extensions.set("code", fallback);
+        }
+        extensions.set("requestId", Value::from(request_id));
+    }
+}
+
+/// Errors raised by the GraphQL engine itself (parse, validation, argument coercion) are
+/// the client's; anything else without a code is ours.
+fn default_code(error: &ServerError) -> &'static str {
+    if error.path.is_empty() { code::BAD_USER_INPUT } else { code::INTERNAL }
+}

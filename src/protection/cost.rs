@@ -1,0 +1,516 @@
+//! Static analysis of an operation before it runs: depth, aliases, directives and cost.
+//!
+//! **Cost** is the most objects a response can hold: every field whose type is an object
+//! (or interface, or union) costs 1, scalars and enums cost 0; a connection multiplies the
+//! cost of its `edges`/`nodes` by `first`/`last` (default 20); other lists multiply by their
+//! `first` argument, the number of `ids` asked for, or a declared size
+//! ([`declared_list_size`]). `__typename` is free; `__schema` and `__type` cost 1 each.
+//! The actual cost, known after execution, is the number of objects the response did hold.
+//!
+//! The type information comes from the schema's own SDL, read once at start-up, so the
+//! model cannot drift from the schema.
+
+use std::collections::HashMap;
+
+use async_graphql::Variables;
+use async_graphql::parser::types::{
+    BaseType, DocumentOperations, ExecutableDocument, Field, OperationDefinition, OperationType, Selection,
+    SelectionSet, Type, TypeKind, TypeSystemDefinition,
+};
+use async_graphql::{Name, Value};
+
+/// Default page size of a connection without `first`/`last`.
+const DEFAULT_PAGE: u64 = 20;
+/// Size assumed for a list the table of [`declared_list_size`] does not name.
+const DEFAULT_LIST_SIZE: u64 = 5;
+
+/// The declared size of a list field when no argument says how long it is: what a typical
+/// response holds, documented in the README's cost table.
+pub fn declared_list_size(parent: &str, field: &str) -> u64 {
+    match (parent, field) {
+        ("Case", "organisations" | "countries" | "followUpActions") => 3,
+        ("Case", "relatedCases") => 5,
+        ("FollowUpAction", "cases") => 3,
+        ("CaseStatistics", "byCountry" | "byTag") => 20,
+        ("CaseStatistics", "byCategory") => 9,
+        ("CaseStatistics", "byCollection") => 2,
+        ("CaseStatistics", "byOrganisationType") => 8,
+        ("CaseStatistics", "byMonth") => 24,
+        ("FollowUpActionStatistics", "byKind") => 8,
+        ("FollowUpActionStatistics", "byStatus") => 4,
+        ("Query", "collections") => 2,
+        ("Query" | "Collection", "categories") => 9,
+        _ => DEFAULT_LIST_SIZE,
+    }
+}
+
+/// What the analysis needs to know of one field of the schema.
+#[derive(Clone, Debug)]
+struct FieldType {
+    /// Named type, lists unwrapped.
+    named: String,
+    list: bool,
+}
+
+/// The schema's composite types and the types of their fields.
+#[derive(Clone, Debug, Default)]
+pub struct CostModel {
+    /// Object and interface types: field name → field type.
+    fields: HashMap<String, HashMap<String, FieldType>>,
+    /// Object, interface and union type names.
+    composite: std::collections::HashSet<String>,
+    /// Connection types (named `…Connection`, with `edges` or `nodes`).
+    connections: std::collections::HashSet<String>,
+}
+
+fn unwrap_type(ty: &Type) -> (String, bool) {
+    match &ty.base {
+        BaseType::Named(name) => (name.to_string(), false),
+        BaseType::List(inner) => (unwrap_type(inner).0, true),
+    }
+}
+
+impl CostModel {
+    /// Reads the model from the schema's SDL.
+    pub fn from_sdl(sdl: &str) -> Result<Self, String> {
+        let document = async_graphql::parser::parse_schema(sdl).map_err(|error| error.to_string())?;
+        let mut model = Self::default();
+        for definition in document.definitions {
+            let TypeSystemDefinition::Type(definition) = definition else { continue };
+            let name = definition.node.name.node.to_string();
+            let fields = match &definition.node.kind {
+                TypeKind::Object(object) => &object.fields,
+                TypeKind::Interface(interface) => &interface.fields,
+                TypeKind::Union(_) => {
+                    model.composite.insert(name);
+                    continue;
+                }
+                _ => continue,
+            };
+            let fields: HashMap<String, FieldType> = fields
+                .iter()
+                .map(|field| {
+                    let (named, list) = unwrap_type(&field.node.ty.node);
+                    (field.node.name.node.to_string(), FieldType { named, list })
+                })
+                .collect();
+            if name.ends_with("Connection") && (fields.contains_key("edges") || fields.contains_key("nodes"))
+            {
+                model.connections.insert(name.clone());
+            }
+            model.composite.insert(name.clone());
+            model.fields.insert(name, fields);
+        }
+        Ok(model)
+    }
+
+    /// Analyses the operation `operation_name` selects in `document` (`None` when it selects
+    /// none: execution reports that).
+    pub fn analyse(
+        &self,
+        document: &ExecutableDocument,
+        operation_name: Option<&str>,
+        variables: &Variables,
+    ) -> Option<Analysis> {
+        let operation = select_operation(document, operation_name)?;
+        let root = match operation.ty {
+            OperationType::Query => "Query",
+            OperationType::Mutation => "Mutation",
+            OperationType::Subscription => "Subscription",
+        };
+        let walker = Walker { model: self, document, variables };
+        let measure = walker.selection_set(&operation.selection_set.node, Some(root));
+        let (aliases, directives) = count_aliases_and_directives(document);
+        Some(Analysis {
+            operation_type: operation.ty,
+            depth: measure.depth,
+            aliases,
+            directives,
+            cost: measure.cost,
+            introspection_keys: introspection_keys(document, &operation.selection_set.node),
+        })
+    }
+}
+
+/// What the analysis found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Analysis {
+    pub operation_type: OperationType,
+    /// Deepest nesting of fields (a top-level field is depth 1).
+    pub depth: u64,
+    /// Aliased fields in the whole document.
+    pub aliases: u64,
+    /// Directive uses in the whole document.
+    pub directives: u64,
+    /// Requested cost: the most objects the response can hold.
+    pub cost: u64,
+    /// Response keys of top-level introspection fields (left out of the actual cost).
+    pub introspection_keys: Vec<String>,
+}
+
+/// The operation `name` picks, as execution would.
+fn select_operation<'a>(
+    document: &'a ExecutableDocument,
+    name: Option<&str>,
+) -> Option<&'a OperationDefinition> {
+    match (&document.operations, name) {
+        (DocumentOperations::Single(operation), _) => Some(&operation.node),
+        (DocumentOperations::Multiple(operations), Some(name)) => {
+            operations.get(name).map(|operation| &operation.node)
+        }
+        (DocumentOperations::Multiple(operations), None) if operations.len() == 1 => {
+            operations.values().next().map(|operation| &operation.node)
+        }
+        _ => None,
+    }
+}
+
+/// Cost and depth of a selection set.
+#[derive(Clone, Copy, Debug, Default)]
+struct Measure {
+    cost: u64,
+    depth: u64,
+}
+
+impl Measure {
+    fn add(&mut self, other: Measure) {
+        self.cost = self.cost.saturating_add(other.cost);
+        self.depth = self.depth.max(other.depth);
+    }
+}
+
+struct Walker<'a> {
+    model: &'a CostModel,
+    document: &'a ExecutableDocument,
+    variables: &'a Variables,
+}
+
+/// The fields of one response key, merged as execution merges them (the same field asked
+/// twice, directly or through fragments, is resolved once).
+struct Group<'d> {
+    parent: Option<String>,
+    fields: Vec<&'d Field>,
+}
+
+impl<'d> Walker<'d> {
+    /// Collects the fields of `sets` by (parent type, response key), expanding fragments;
+    /// each fragment is expanded once per collection, as the GraphQL specification's
+    /// CollectFields does, so fragment "bombs" cost linear time.
+    fn collect(&self, sets: &[(&'d SelectionSet, Option<String>)]) -> Vec<Group<'d>> {
+        fn visit<'d>(
+            document: &'d ExecutableDocument,
+            set: &'d SelectionSet,
+            parent: Option<String>,
+            visited: &mut Vec<&'d Name>,
+            groups: &mut Vec<(String, Group<'d>)>,
+        ) {
+            for selection in &set.items {
+                match &selection.node {
+                    Selection::Field(field) => {
+                        let field = &field.node;
+                        let key = field.alias.as_ref().unwrap_or(&field.name).node.as_str();
+                        let key = format!("{}.{key}", parent.as_deref().unwrap_or_default());
+                        match groups.iter_mut().find(|(existing, _)| *existing == key) {
+                            Some((_, group)) => group.fields.push(field),
+                            None => groups.push((key, Group { parent: parent.clone(), fields: vec![field] })),
+                        }
+                    }
+                    Selection::InlineFragment(fragment) => {
+                        let on = fragment
+                            .node
+                            .type_condition
+                            .as_ref()
+                            .map(|condition| condition.node.on.node.to_string());
+                        visit(
+                            document,
+                            &fragment.node.selection_set.node,
+                            on.or_else(|| parent.clone()),
+                            visited,
+                            groups,
+                        );
+                    }
+                    Selection::FragmentSpread(spread) => {
+                        let name = &spread.node.fragment_name.node;
+                        if visited.contains(&name) {
+                            continue;
+                        }
+                        visited.push(name);
+                        if let Some(fragment) = document.fragments.get(name) {
+                            let on = fragment.node.type_condition.node.on.node.to_string();
+                            visit(document, &fragment.node.selection_set.node, Some(on), visited, groups);
+                        }
+                    }
+                }
+            }
+        }
+        let mut groups = Vec::new();
+        let mut visited = Vec::new();
+        for (set, parent) in sets {
+            visit(self.document, set, parent.clone(), &mut visited, &mut groups);
+        }
+        groups.into_iter().map(|(_, group)| group).collect()
+    }
+
+    fn selection_set(&self, set: &'d SelectionSet, parent: Option<&str>) -> Measure {
+        self.sets(&[(set, parent.map(str::to_owned))])
+    }
+
+    fn sets(&self, sets: &[(&'d SelectionSet, Option<String>)]) -> Measure {
+        let mut measure = Measure::default();
+        for group in self.collect(sets) {
+            measure.add(self.group(&group, None));
+        }
+        measure
+    }
+
+    /// Cost and depth of one merged field; `items` overrides the size of a list (the page
+    /// size, for a connection's `edges` and `nodes`).
+    fn group(&self, group: &Group<'d>, items: Option<u64>) -> Measure {
+        let Some(field) = group.fields.first() else {
+            return Measure::default();
+        };
+        let name = field.name.node.as_str();
+        let children = |parent: Option<&str>| -> Vec<(&'d SelectionSet, Option<String>)> {
+            group.fields.iter().map(|field| (&field.selection_set.node, parent.map(str::to_owned))).collect()
+        };
+        if name == "__typename" {
+            return Measure { cost: 0, depth: 1 };
+        }
+        if name == "__schema" || name == "__type" {
+            // Flat cost; the subtree still counts for depth.
+            let inner = self.sets(&children(None));
+            return Measure { cost: 1, depth: inner.depth + 1 };
+        }
+        let field_type = group
+            .parent
+            .as_deref()
+            .and_then(|parent| self.model.fields.get(parent))
+            .and_then(|fields| fields.get(name));
+        let Some(field_type) = field_type else {
+            // Unknown here (introspection types, or an invalid field that validation
+            // rejects): depth only.
+            let inner = self.sets(&children(None));
+            return Measure { cost: 0, depth: inner.depth + 1 };
+        };
+        if !self.model.composite.contains(&field_type.named) {
+            return Measure { cost: 0, depth: 1 };
+        }
+        let inner = if self.model.connections.contains(&field_type.named) {
+            let size = self.page_size(field);
+            let mut inner = Measure::default();
+            for child in self.collect(&children(Some(&field_type.named))) {
+                let is_items = child
+                    .fields
+                    .first()
+                    .is_some_and(|child| matches!(child.name.node.as_str(), "edges" | "nodes"));
+                inner.add(self.group(&child, is_items.then_some(size)));
+            }
+            inner
+        } else {
+            self.sets(&children(Some(&field_type.named)))
+        };
+        let each = inner.cost.saturating_add(1);
+        let count = if field_type.list {
+            items.unwrap_or_else(|| self.list_size(field, group.parent.as_deref().unwrap_or_default(), name))
+        } else {
+            1
+        };
+        Measure { cost: each.saturating_mul(count), depth: inner.depth + 1 }
+    }
+
+    fn argument(&self, field: &Field, name: &str) -> Option<Value> {
+        let (_, value) = field.arguments.iter().find(|(argument, _)| argument.node.as_str() == name)?;
+        // A missing variable counts as absent (the engine reports it).
+        value.node.clone().into_const_with(|name| self.variables.get(&name).cloned().ok_or(())).ok()
+    }
+
+    fn integer_argument(&self, field: &Field, name: &str) -> Option<u64> {
+        match self.argument(field, name)? {
+            Value::Number(number) => Some(number.as_u64().unwrap_or(0)),
+            _ => None,
+        }
+    }
+
+    /// `first` or `last` (the larger, should both be given), else the default page.
+    fn page_size(&self, field: &Field) -> u64 {
+        match (self.integer_argument(field, "first"), self.integer_argument(field, "last")) {
+            (None, None) => DEFAULT_PAGE,
+            (first, last) => first.unwrap_or(0).max(last.unwrap_or(0)),
+        }
+    }
+
+    fn list_size(&self, field: &Field, parent: &str, name: &str) -> u64 {
+        if let Some(Value::List(ids)) = self.argument(field, "ids") {
+            return ids.len() as u64;
+        }
+        self.integer_argument(field, "first").unwrap_or_else(|| declared_list_size(parent, name))
+    }
+}
+
+/// Aliased fields and directive uses anywhere in the document (operations and fragments).
+fn count_aliases_and_directives(document: &ExecutableDocument) -> (u64, u64) {
+    fn walk(set: &SelectionSet, counts: &mut (u64, u64)) {
+        for selection in &set.items {
+            match &selection.node {
+                Selection::Field(field) => {
+                    counts.0 += u64::from(field.node.alias.is_some());
+                    counts.1 += field.node.directives.len() as u64;
+                    walk(&field.node.selection_set.node, counts);
+                }
+                Selection::InlineFragment(fragment) => {
+                    counts.1 += fragment.node.directives.len() as u64;
+                    walk(&fragment.node.selection_set.node, counts);
+                }
+                Selection::FragmentSpread(spread) => counts.1 += spread.node.directives.len() as u64,
+            }
+        }
+    }
+    let mut counts = (0, 0);
+    for (_, operation) in document.operations.iter() {
+        counts.1 += operation.node.directives.len() as u64;
+        for variable in &operation.node.variable_definitions {
+            counts.1 += variable.node.directives.len() as u64;
+        }
+        walk(&operation.node.selection_set.node, &mut counts);
+    }
+    for fragment in document.fragments.values() {
+        counts.1 += fragment.node.directives.len() as u64;
+        walk(&fragment.node.selection_set.node, &mut counts);
+    }
+    counts
+}
+
+/// Response keys of the top-level `__schema`/`__type` fields, through top-level fragments.
+fn introspection_keys(document: &ExecutableDocument, set: &SelectionSet) -> Vec<String> {
+    fn walk(document: &ExecutableDocument, set: &SelectionSet, keys: &mut Vec<String>, seen: &mut Vec<Name>) {
+        for selection in &set.items {
+            match &selection.node {
+                Selection::Field(field) => {
+                    let name = field.node.name.node.as_str();
+                    if name == "__schema" || name == "__type" {
+                        let key = field.node.alias.as_ref().map_or(name, |alias| alias.node.as_str());
+                        keys.push(key.to_owned());
+                    }
+                }
+                Selection::InlineFragment(fragment) => {
+                    walk(document, &fragment.node.selection_set.node, keys, seen)
+                }
+                Selection::FragmentSpread(spread) => {
+                    let name = &spread.node.fragment_name.node;
+                    if seen.contains(name) {
+                        continue;
+                    }
+                    seen.push(name.clone());
+                    if let Some(fragment) = document.fragments.get(name) {
+                        walk(document, &fragment.node.selection_set.node, keys, seen);
+                    }
+                }
+            }
+        }
+    }
+    let mut keys = Vec::new();
+    walk(document, set, &mut keys, &mut Vec::new());
+    keys
+}
+
+/// The actual cost of a response: the objects its `data` holds (the root object excluded),
+/// each top-level introspection field counting 1.
+pub fn actual_cost(data: &Value, introspection_keys: &[String]) -> u64 {
+    fn objects(value: &Value) -> u64 {
+        match value {
+            Value::Object(fields) => 1 + fields.values().map(objects).sum::<u64>(),
+            Value::List(items) => items.iter().map(objects).sum(),
+            _ => 0,
+        }
+    }
+    match data {
+        Value::Object(fields) => fields
+            .iter()
+            .map(|(key, value)| {
+                if introspection_keys.iter().any(|introspection| introspection == key.as_str()) {
+                    u64::from(!matches!(value, Value::Null))
+                } else {
+                    objects(value)
+                }
+            })
+            .sum(),
+        _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn analyse(query: &str, variables: serde_json::Value) -> Analysis {
+        let model = CostModel::from_sdl(&crate::graphql::sdl()).expect("sdl parses");
+        let document = async_graphql::parser::parse_query(query).expect("query parses");
+        model.analyse(&document, None, &Variables::from_json(variables)).expect("one operation")
+    }
+
+    #[test]
+    fn connections_multiply_their_items_by_first() {
+        let analysis = analyse(
+            "{ cases(first: 10) { totalCount nodes { title category { name } } pageInfo { hasNextPage } } }",
+            serde_json::json!({}),
+        );
+        // cases 1 + pageInfo 1 + 10 × (case 1 + category 1)
+        assert_eq!(analysis.cost, 22);
+        assert_eq!(analysis.depth, 4);
+    }
+
+    #[test]
+    fn the_readme_example_costs_161() {
+        let analysis = analyse(
+            "{ cases(first: 20) { nodes { category { name } organisations { organisation { name } } } } }",
+            serde_json::json!({}),
+        );
+        assert_eq!(analysis.cost, 161);
+    }
+
+    #[test]
+    fn variables_lists_and_fragments_count() {
+        let analysis = analyse(
+            "query($n: Int) { cases(first: $n) { ...Page } }
+             fragment Page on CaseConnection { edges { node { organisations { organisation { name } } } } }",
+            serde_json::json!({ "n": 4 }),
+        );
+        // cases 1 + 4 × (edge 1 + node 1 + 3 × (caseOrganisation 1 + organisation 1))
+        assert_eq!(analysis.cost, 1 + 4 * (1 + 1 + 3 * 2));
+    }
+
+    #[test]
+    fn fragment_bombs_are_measured_once_per_fragment() {
+        let mut query = String::from("{ ...F0 }\n");
+        for level in 0..40 {
+            query.push_str(&format!(
+                "fragment F{level} on Query {{ ...F{next} ...F{next} }}\n",
+                next = level + 1
+            ));
+        }
+        query.push_str("fragment F40 on Query { collections { title } }\n");
+        let analysis = analyse(&query, serde_json::json!({}));
+        assert_eq!(analysis.cost, 2);
+    }
+
+    #[test]
+    fn aliases_directives_and_introspection() {
+        let analysis = analyse(
+            "{ a: __typename b: collections @include(if: true) { title } s: __schema { types { name } } }",
+            serde_json::json!({}),
+        );
+        assert_eq!((analysis.aliases, analysis.directives), (3, 1));
+        assert_eq!(analysis.introspection_keys, ["s"]);
+        assert_eq!(analysis.cost, 2 + 1);
+    }
+
+    #[test]
+    fn actual_cost_counts_objects_returned() {
+        let data = Value::from_json(serde_json::json!({
+            "cases": { "totalCount": 2, "nodes": [{ "category": { "name": "x" } }, { "category": null }] },
+            "__schema": { "types": [{ "name": "A" }, { "name": "B" }] }
+        }))
+        .expect("valid json");
+        assert_eq!(actual_cost(&data, &["__schema".to_owned()]), 1 + 2 + 1 + 1);
+    }
+}
