@@ -163,7 +163,8 @@ async fn drafts_are_visible_only_with_read_drafts_on_every_read_path() {
             .map(|c| c["cases"]["totalCount"].as_u64().unwrap_or(0))
             .sum();
         assert_eq!(in_collections, published);
-        assert!(!body.to_string().contains(&format!("\"{}\"", draft.slug)) || data["case"].is_null());
+        // Nowhere in the nested connections either.
+        assert!(!body.to_string().contains(&format!("\"{}\"", draft.slug)), "{body}");
         let (_, _, forbidden) =
             call(&app, r#"{ cases(filter: { statuses: [DRAFT] }) { totalCount } }"#, json!({}), key).await;
         assert_eq!(error_code(&forbidden), Some("FORBIDDEN"), "{forbidden}");
@@ -176,6 +177,28 @@ async fn drafts_are_visible_only_with_read_drafts_on_every_read_path() {
     assert!(body.get("errors").is_none(), "{body}");
     assert_eq!(body["data"]["case"]["slug"], draft.slug.as_str());
     assert_eq!(body["data"]["node"]["id"], draft_id.as_str());
+    // Nested connections list drafts when asked for (the default is published only).
+    let nested = r#"{ categories { cases(first: 100, filter: { statuses: [DRAFT] }) { nodes { slug } } }
+                      collections { cases(filter: { statuses: [DRAFT, PUBLISHED, ARCHIVED] }) { totalCount } } }"#;
+    let (_, _, body) = call(&app, nested, json!({}), Some(&editor)).await;
+    assert!(body.get("errors").is_none(), "{body}");
+    let in_categories = body["data"]["categories"]
+        .as_array()
+        .expect("categories")
+        .iter()
+        .flat_map(|category| category["cases"]["nodes"].as_array().cloned().unwrap_or_default())
+        .filter(|node| node["slug"] == draft.slug.as_str())
+        .count();
+    assert_eq!(in_categories, 1, "the draft is listed under its category with read:drafts");
+    let in_collections: u64 = body["data"]["collections"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|c| c["cases"]["totalCount"].as_u64().unwrap_or(0))
+        .sum();
+    assert_eq!(in_collections, all);
+    let (_, _, body) = call(&app, nested, json!({}), Some(&reader)).await;
+    assert_eq!(error_code(&body), Some("FORBIDDEN"), "{body}");
     let (_, _, body) = call(
         &app,
         r#"{ cases(filter: { statuses: [DRAFT, PUBLISHED, ARCHIVED] }) { totalCount }
