@@ -8,6 +8,7 @@ mod m20261127_000002_create_search_indexes;
 mod m20261128_000003_create_content_version;
 mod m20261128_000004_create_statistics_indexes;
 mod m20261129_000005_create_api_keys;
+mod m20261129_000006_create_case_visibility_index;
 
 /// The ordered list of Casegraph migrations.
 #[derive(Debug)]
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_create_content_version::Migration),
             Box::new(m20261128_000004_create_statistics_indexes::Migration),
             Box::new(m20261129_000005_create_api_keys::Migration),
+            Box::new(m20261129_000006_create_case_visibility_index::Migration),
         ]
     }
 }

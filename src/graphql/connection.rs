@@ -99,12 +99,20 @@ impl CaseListArguments {
             },
             &ordering,
         )?;
-        let page = store.case_page(&listing, &window).await?.map(Arc::new);
+        // The count, when asked for, runs beside the page on a second connection rather than
+        // after it: a search's page and count each pay for the full-text match.
+        let (page, total) = if context.look_ahead().field("totalCount").exists() {
+            let (page, total) = tokio::join!(store.case_page(&listing, &window), store.count_cases(&listing));
+            (page?, Some(total?))
+        } else {
+            (store.case_page(&listing, &window).await?, None)
+        };
         Ok(CaseConnection {
             store: store.clone(),
             listing: Arc::new(listing),
             window,
-            page,
+            page: page.map(Arc::new),
+            total,
             ordering,
             search,
         })
@@ -117,6 +125,8 @@ pub struct CaseConnection {
     listing: Arc<CaseListing>,
     window: Window,
     page: Page<Arc<CaseRecord>>,
+    /// `totalCount`, when it was fetched with the page.
+    total: Option<u64>,
     ordering: String,
     search: Option<SearchQuery>,
 }
@@ -218,7 +228,10 @@ impl CaseConnection {
 
     /// Number of cases matching the filter (all pages).
     async fn total_count(&self) -> Result<i32> {
-        let total = self.store.count_cases(&self.listing).await?;
+        let total = match self.total {
+            Some(total) => total,
+            None => self.store.count_cases(&self.listing).await?,
+        };
         Ok(i32::try_from(total).unwrap_or(i32::MAX))
     }
 }

@@ -306,15 +306,20 @@ async fn limits_are_configurable_and_execution_time_is_bounded() {
     let app = spawn(|serve| {
         serve.protection.max_page = 10;
         serve.protection.max_depth = 2;
-        serve.protection.timeout = 1e-9;
     })
     .await;
     let (_, _, body) = call(&app, "{ cases(first: 11) { totalCount } }", json!({}), None).await;
     assert!(message(&body).contains("between 0 and 10"), "{body}");
     let (_, _, body) = call(&app, "{ collections { categories { slug } } }", json!({}), None).await;
     assert!(message(&body).contains("at most 2"), "{body}");
-    let (status, _, body) = call(&app, "{ cases(first: 1) { totalCount } }", json!({}), None).await;
+    let app = spawn(|serve| serve.protection.timeout = 0.001).await;
+    // Several rounds of loaders over the sample cases, one after another: far over 1 ms.
+    let slow = "{ cases(first: 10) { nodes { organisations { organisation { cases(first: 10) { nodes {
+        relatedCases(first: 5) { organisations { organisation { cases(first: 10) { nodes {
+        category { collection { slug } } } } } } } } } } } } } }";
+    let (status, _, body) = call(&app, slow, json!({}), None).await;
     assert_eq!((status, error_code(&body)), (200, Some("TIMEOUT")), "{body}");
+    assert!(message(&body).contains("within 0.001 s"), "{body}");
 }
 
 // ---- costs and budgets ----------------------------------------------------------------

@@ -323,3 +323,33 @@ async fn a_search_page_costs_the_same_statements_for_3_or_30_results() {
     assert!(costs[1] <= costs[0] + 6, "statements for 3 vs 30 results: {costs:?}");
     assert!(costs[1] <= 12, "a search page ran {} statements", costs[1]);
 }
+
+#[tokio::test]
+async fn a_case_search_counts_its_matches_the_same_on_every_page() {
+    let app = app().await;
+    let query = r#"query($after: String) {
+        cases(first: 3, after: $after, filter: { search: "harbour" }) {
+            totalCount pageInfo { hasNextPage endCursor } nodes { slug } } }"#;
+    let mut after = Value::Null;
+    let mut seen = Vec::new();
+    let mut totals = HashSet::new();
+    loop {
+        let body = app.graphql_with(query, json!({ "after": after }), &[]).await;
+        assert!(body["errors"].is_null(), "{body}");
+        let cases = &body["data"]["cases"];
+        totals.insert(cases["totalCount"].as_u64().expect("total"));
+        seen.extend(cases["nodes"].as_array().expect("nodes").iter().map(|node| node["slug"].clone()));
+        if cases["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = cases["pageInfo"]["endCursor"].clone();
+    }
+    // Every page (the first counts beside its page, on another connection) gives the same
+    // total: every match.
+    assert_eq!(totals.into_iter().collect::<Vec<_>>(), [10]);
+    assert_eq!(seen.len(), 10);
+    let body = app.graphql(r#"{ cases(first: 0, filter: { search: "harbour" }) { totalCount } }"#).await;
+    assert_eq!(body["data"]["cases"]["totalCount"], 10, "{body}");
+    let body = app.graphql(r#"{ cases(filter: { search: "no-such-word-anywhere" }) { totalCount } }"#).await;
+    assert_eq!(body["data"]["cases"]["totalCount"], 0, "{body}");
+}

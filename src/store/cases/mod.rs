@@ -43,9 +43,10 @@ impl CaseListing {
         self.filter.search_query()
     }
 
-    /// `SELECT … FROM cases [JOIN search] WHERE filter`, without ordering.
-    fn base(&self, select: &mut SelectStatement, backend: DatabaseBackend) -> Result<()> {
-        self.filter.restrict(select, backend)
+    /// `SELECT … FROM cases [JOIN search] WHERE filter`, without ordering; `ranked` joins
+    /// the search's scores (only a page needs them).
+    fn base(&self, select: &mut SelectStatement, backend: DatabaseBackend, ranked: bool) -> Result<()> {
+        self.filter.restrict_matches(select, backend, ranked)
     }
 }
 
@@ -59,11 +60,27 @@ impl CaseFilter {
     /// WHERE filter`. Lists, counts and statistics all start here, so they agree; callers
     /// may join more tables to `cases` and group.
     pub fn restrict(&self, select: &mut SelectStatement, backend: DatabaseBackend) -> Result<()> {
+        self.restrict_matches(select, backend, false)
+    }
+
+    /// [`Self::restrict`], with the search's scores joined as `search_match.score` when
+    /// `ranked`.
+    fn restrict_matches(
+        &self,
+        select: &mut SelectStatement,
+        backend: DatabaseBackend,
+        ranked: bool,
+    ) -> Result<()> {
         select.from(case::Entity).cond_where(self.condition());
         if let Some(query) = self.search_query()? {
+            let matches = if ranked {
+                search::matches(backend, Indexed::Case, &query)
+            } else {
+                search::match_ids(backend, Indexed::Case, &query)
+            };
             select.join_subquery(
                 JoinType::InnerJoin,
-                search::matches(backend, Indexed::Case, &query),
+                matches,
                 Alias::new(SEARCH_ALIAS),
                 Expr::col((Alias::new(SEARCH_ALIAS), Alias::new("id")))
                     .equals((case::Entity, case::Column::Id)),
@@ -93,7 +110,7 @@ impl Store {
         if listing.search()?.is_some() {
             select.expr_as(Expr::col((Alias::new(SEARCH_ALIAS), Alias::new("score"))), Alias::new("score"));
         }
-        listing.base(&mut select, self.backend())?;
+        listing.base(&mut select, self.backend(), true)?;
         let keyset = order.keyset();
         keyset.bound(&mut select, window)?;
         keyset.apply(&mut select, window.backward);
@@ -125,7 +142,7 @@ impl Store {
     pub async fn count_cases(&self, listing: &CaseListing) -> Result<u64> {
         let mut select = Query::select();
         select.expr_as(Expr::col((case::Entity, case::Column::Id)).count(), Alias::new("total"));
-        listing.base(&mut select, self.backend())?;
+        listing.base(&mut select, self.backend(), false)?;
         let row = self.connection().query_one(&select).await?;
         let total: i64 = match row {
             Some(row) => row.try_get("", "total")?,
@@ -145,7 +162,8 @@ impl Store {
         let keyset = listing.order.keyset();
         let mut select = Query::select();
         select.expr(Expr::val(1));
-        listing.base(&mut select, self.backend())?;
+        // The keyset of a relevance order compares scores.
+        listing.base(&mut select, self.backend(), listing.order.field == CaseOrderField::Relevance)?;
         select.cond_where(if towards_start { keyset.at_or_before(key)? } else { keyset.at_or_after(key)? });
         select.limit(1);
         Ok(self.connection().query_one(&select).await?.is_some())

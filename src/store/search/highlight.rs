@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use super::query::{SearchQuery, Term};
-use super::text::tokenize;
+use super::text::tokenize_stemming;
 
 /// Characters of context kept on each side of the first match.
 const CONTEXT_CHARS: usize = 60;
@@ -14,14 +14,17 @@ const SNIPPET_CHARS: usize = 200;
 
 /// The snippet of `text` for `query`, or `None` when no term occurs in it.
 pub fn snippet(text: &str, query: &SearchQuery) -> Option<String> {
-    let tokens = tokenize(text);
-    let mut spans: Vec<(usize, usize)> = Vec::new();
     let words: HashSet<&str> = query
         .terms
         .iter()
         .filter(|Term(parts)| parts.len() == 1)
         .map(|Term(parts)| parts[0].as_str())
         .collect();
+    // Stemming keeps a word's first letter: only words starting like a term can match.
+    let initials: HashSet<char> = words.iter().filter_map(|word| word.chars().next()).collect();
+    let tokens =
+        tokenize_stemming(text, |word| word.chars().next().is_some_and(|first| initials.contains(&first)));
+    let mut spans: Vec<(usize, usize)> = Vec::new();
     let mut index = 0;
     while index < tokens.len() {
         let phrase = query.terms.iter().filter(|Term(parts)| parts.len() > 1).find(|Term(parts)| {

@@ -41,19 +41,37 @@ const UNBOUNDED: u64 = i64::MAX as u64;
 /// `SELECT id, score FROM <index> WHERE <matches query>`. Custom SQL placeholders are the
 /// engine's own: `$1` in the PostgreSQL branch, `?` in the SQLite one.
 pub fn matches(backend: DatabaseBackend, indexed: Indexed, query: &SearchQuery) -> SelectStatement {
+    select_matches(backend, indexed, query, true)
+}
+
+/// `SELECT id FROM <index> WHERE <matches query>`: the matches without their scores, for
+/// counts and filters (ranking is most of a search's cost).
+pub fn match_ids(backend: DatabaseBackend, indexed: Indexed, query: &SearchQuery) -> SelectStatement {
+    select_matches(backend, indexed, query, false)
+}
+
+fn select_matches(
+    backend: DatabaseBackend,
+    indexed: Indexed,
+    query: &SearchQuery,
+    scored: bool,
+) -> SelectStatement {
     let table = indexed.table();
     match backend {
         DatabaseBackend::Postgres => {
             let tsquery = query.tsquery();
-            Query::select()
-                .expr_as(Expr::cust("owner_id"), Alias::new("id"))
-                .expr_as(
+            let mut select = Query::select();
+            select.expr_as(Expr::cust("owner_id"), Alias::new("id"));
+            if scored {
+                select.expr_as(
                     Expr::cust_with_values(
                         "CAST(ts_rank(document, CAST($1 AS tsquery)) AS double precision)",
                         [tsquery.clone()],
                     ),
                     Alias::new("score"),
-                )
+                );
+            }
+            select
                 .from(Alias::new(table))
                 .and_where(Expr::cust_with_values("document @@ CAST($1 AS tsquery)", [tsquery]))
                 .to_owned()
@@ -61,9 +79,15 @@ pub fn matches(backend: DatabaseBackend, indexed: Indexed, query: &SearchQuery) 
         _ => {
             let weights: Vec<String> =
                 indexed.fields().iter().map(|(_, weight)| format!("{weight:.1}")).collect();
-            Query::select()
-                .expr_as(Expr::cust("rowid"), Alias::new("id"))
-                .expr_as(Expr::cust(format!("-bm25({table}, {})", weights.join(", "))), Alias::new("score"))
+            let mut select = Query::select();
+            select.expr_as(Expr::cust("rowid"), Alias::new("id"));
+            if scored {
+                select.expr_as(
+                    Expr::cust(format!("-bm25({table}, {})", weights.join(", "))),
+                    Alias::new("score"),
+                );
+            }
+            select
                 .from(Alias::new(table))
                 .and_where(Expr::cust_with_values(format!("{table} MATCH ?"), [query.fts5()]))
                 // A LIMIT keeps SQLite from flattening this subquery into the join, where it

@@ -59,6 +59,13 @@ fn finish(word: &str) -> String {
 
 /// Splits `text` into tokens.
 pub fn tokenize(text: &str) -> Vec<Token> {
+    tokenize_stemming(text, |_| true)
+}
+
+/// Splits `text` into tokens, stemming only the words `stem` accepts (given the raw,
+/// lower-cased word); the others keep their raw form. Highlighting uses it to stem only
+/// words that could equal a search term: stemming never changes a word's first letter.
+pub fn tokenize_stemming(text: &str, stem: impl Fn(&str) -> bool) -> Vec<Token> {
     let mut tokens = Vec::new();
     let mut word = String::new();
     let mut word_chars = 0;
@@ -66,18 +73,24 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     let mut word_end = 0;
     let flush = |word: &mut String, chars: &mut usize, start: usize, end: usize, tokens: &mut Vec<Token>| {
         if !word.is_empty() && *chars <= MAX_TOKEN_CHARS {
-            tokens.push(Token { term: finish(word), start, end, ideograph: false });
+            let term = if stem(word) { finish(word) } else { word.clone() };
+            tokens.push(Token { term, start, end, ideograph: false });
         }
         word.clear();
         *chars = 0;
     };
     let mut analysed: Vec<char> = Vec::with_capacity(4);
+    let normalized =
+        unicode_normalization::is_nfkc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes;
     for (offset, original) in text.char_indices() {
         let end = offset + original.len_utf8();
         analysed.clear();
         if original.is_ascii() {
             // NFKC leaves ASCII as it is: skip the normaliser (most of the text, most of the time).
             analysed.push(original.to_ascii_lowercase());
+        } else if normalized {
+            // Each character of NFKC text is its own NFKC form.
+            analysed.extend(original.to_lowercase());
         } else {
             analysed.extend(std::iter::once(original).nfkc().flat_map(char::to_lowercase));
         }
@@ -131,6 +144,13 @@ mod tests {
     fn arabic_diacritics_and_variants_are_folded() {
         assert_eq!(term_list("التِّجَارَة"), term_list("التجارة"));
         assert_eq!(term_list("أحمد"), ["احمد"]);
+    }
+
+    #[test]
+    fn text_needing_normalisation_is_normalised() {
+        // Full-width letters and a ligature (not NFKC) analyse like their plain forms.
+        assert_eq!(term_list("ＬＯＧＩＳＴＩＣＳ ﬁnance"), term_list("logistics finance"));
+        assert_eq!(tokenize_stemming("Hubs hubs", |word| word.starts_with('x'))[0].term, "hubs");
     }
 
     #[test]
