@@ -53,9 +53,6 @@ impl Store {
                     .synchronous(SqliteSynchronous::Normal)
                     .busy_timeout(Duration::from_secs(10))
                     .foreign_keys(true)
-                    // 32 MiB of page cache per connection (SQLite's default is 2 MiB): a
-                    // search or a statistics group touches thousands of rows' pages.
-                    .pragma("cache_size", "-32768")
             });
         let mut db = Database::connect(options).await?;
         // Every statement sea-orm runs passes here: tests and operators can see how many
