@@ -158,7 +158,9 @@ for engine in $ENGINES; do
   body "$statistics_query" >"$work/statistics"
 
   echo "== $engine: GraphQL server ==" >&2
-  start "$PORT" "$binary" serve --bind "127.0.0.1:$PORT" --no-samples
+  # A 120 s execution limit instead of 10 s: 32 concurrent cold statistics requests queue
+  # for the one CPU far longer than 10 s each, and the suite measures throughput, not the limit.
+  start "$PORT" "$binary" serve --bind "127.0.0.1:$PORT" --no-samples --timeout 120
   declare -A graphql=()
   for scenario in typename by-slug page search statistics statistics-cold; do
     case "$scenario" in
@@ -205,7 +207,8 @@ done
 machine="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $cpus cores, $(free -g | awk '/Mem:/ { print $2 }') GiB"
 table=$(
   echo "Run of $(date -u +'%Y-%m-%d %H:%M UTC') on $machine: $N synthetic cases (seed 7), server on CPU $server_cpu,"
-  echo "wrk on CPU $client_cpu, $CONNECTIONS connections, $DURATION per scenario after a $WARMUP warm-up, release build."
+  echo "wrk on CPU $client_cpu, $CONNECTIONS connections, $DURATION per scenario after a $WARMUP warm-up, release build,"
+  echo "server execution limit 120 s. PostgreSQL's own processes are not pinned: they use both CPUs."
   echo
   echo "| engine | scenario | req/s | p50 ms | p99 ms | SQL statements / request | peak RSS MB | error bodies | GraphQL / baseline req/s |"
   echo "|---|---|---|---|---|---|---|---|---|"
