@@ -9,6 +9,7 @@ mod m20261128_000003_create_content_version;
 mod m20261128_000004_create_statistics_indexes;
 mod m20261129_000005_create_api_keys;
 mod m20261129_000006_create_case_visibility_index;
+mod m20261130_000007_index_case_status;
 
 /// The ordered list of Casegraph migrations.
 #[derive(Debug)]
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_create_statistics_indexes::Migration),
             Box::new(m20261129_000005_create_api_keys::Migration),
             Box::new(m20261129_000006_create_case_visibility_index::Migration),
+            Box::new(m20261130_000007_index_case_status::Migration),
         ]
     }
 }

@@ -353,3 +353,29 @@ async fn a_case_search_counts_its_matches_the_same_on_every_page() {
     let body = app.graphql(r#"{ cases(filter: { search: "no-such-word-anywhere" }) { totalCount } }"#).await;
     assert_eq!(body["data"]["cases"]["totalCount"], 0, "{body}");
 }
+
+#[tokio::test]
+async fn a_case_status_is_not_a_search_word() {
+    // SQLite keeps each case's status as a token of its full-text row (so visibility is
+    // index work); no search text may reach it.
+    let app = app().await;
+    for word in ["published", "PUBLISHED", "status", "archived"] {
+        let body = app
+            .graphql_with(
+                r#"query($q: String!) { cases(filter: { search: $q }) { totalCount }
+                     search(query: $q) { totalCount } }"#,
+                json!({ "q": word }),
+                &[],
+            )
+            .await;
+        assert!(body["errors"].is_null(), "{body}");
+        assert_eq!(body["data"]["cases"]["totalCount"], 0, "{word}: {body}");
+        assert_eq!(body["data"]["search"]["totalCount"], 0, "{word}: {body}");
+    }
+    let body = app
+        .graphql(
+            r#"{ cases(filter: { search: "harbour published" }, orderBy: { field: RELEVANCE, direction: DESC }) { totalCount } }"#,
+        )
+        .await;
+    assert_eq!(body["data"]["cases"]["totalCount"], 0, "{body}");
+}

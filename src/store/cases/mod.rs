@@ -6,17 +6,14 @@ pub mod order;
 use std::collections::HashMap;
 
 use entity::{case, case_translation};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query, SelectStatement};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, FromQueryResult, Iterable, QueryFilter,
-    QueryOrder,
-};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Order, Query, SelectStatement};
+use sea_orm::{ConnectionTrait, DatabaseBackend, FromQueryResult};
 
 pub use filter::CaseFilter;
 pub use order::{CaseOrder, CaseOrderField};
 
 use super::Store;
-use super::catalogue::group_by;
+use super::joined::{grouped, optional, select_prefixed};
 use super::page::{CursorKey, Page, SortValue, Window, finish_page};
 use super::search::{self, Indexed, SearchQuery};
 use crate::error::Result;
@@ -44,13 +41,55 @@ impl CaseListing {
     }
 
     /// `SELECT … FROM cases [JOIN search] WHERE filter`, without ordering; `ranked` joins
-    /// the search's scores (only a page needs them).
-    fn base(&self, select: &mut SelectStatement, backend: DatabaseBackend, ranked: bool) -> Result<()> {
-        self.filter.restrict_matches(select, backend, ranked)
+    /// the search's scores (only a page needs them). When [`Self::index_only`], the
+    /// matches alone: `SELECT … FROM (matches) AS search_match`.
+    fn base(
+        &self,
+        select: &mut SelectStatement,
+        backend: DatabaseBackend,
+        ranked: bool,
+        index_only: bool,
+    ) -> Result<()> {
+        match self.search()? {
+            Some(query) if index_only => {
+                let matches = if ranked {
+                    search::matches(backend, Indexed::Case, &query, &self.filter.statuses)
+                } else {
+                    search::match_ids(backend, Indexed::Case, &query, &self.filter.statuses)
+                };
+                select.from_subquery(matches, Alias::new(SEARCH_ALIAS));
+                Ok(())
+            }
+            _ => self.filter.restrict_matches(select, backend, ranked),
+        }
+    }
+
+    /// Whether the full-text index alone answers this listing: a search constrained
+    /// otherwise only by statuses, on an engine whose case index holds them, and (when
+    /// `ordered`) ranked by relevance. Then `cases` is not read until the page's own rows.
+    fn index_only(&self, backend: DatabaseBackend, ordered: bool) -> Result<bool> {
+        Ok(search::statuses_in_index(backend, Indexed::Case)
+            && self.filter.constrains_only_statuses()
+            && self.search()?.is_some()
+            && (!ordered || self.order.field == CaseOrderField::Relevance))
+    }
+}
+
+/// The listed case's id: `cases.id`, or the match's id when the index alone answers.
+fn case_id(index_only: bool) -> Expr {
+    if index_only {
+        Expr::col((Alias::new(SEARCH_ALIAS), Alias::new("id")))
+    } else {
+        Expr::col((case::Entity, case::Column::Id))
     }
 }
 
 impl CaseFilter {
+    /// Whether nothing but the statuses (and a search) constrains this filter.
+    fn constrains_only_statuses(&self) -> bool {
+        *self == Self { statuses: self.statuses.clone(), search: self.search.clone(), ..Self::default() }
+    }
+
     /// The parsed full-text query; `None` without a search or with no searchable word.
     pub fn search_query(&self) -> Result<Option<SearchQuery>> {
         self.search.as_deref().map(SearchQuery::parse).transpose().map(Option::flatten)
@@ -74,9 +113,9 @@ impl CaseFilter {
         select.from(case::Entity).cond_where(self.condition());
         if let Some(query) = self.search_query()? {
             let matches = if ranked {
-                search::matches(backend, Indexed::Case, &query)
+                search::matches(backend, Indexed::Case, &query, &self.statuses)
             } else {
-                search::match_ids(backend, Indexed::Case, &query)
+                search::match_ids(backend, Indexed::Case, &query, &self.statuses)
             };
             select.join_subquery(
                 JoinType::InnerJoin,
@@ -102,47 +141,60 @@ impl Store {
             return Ok(finish_page(Vec::new(), window));
         }
         let order = &listing.order;
+        // The page is found on narrow rows (id, sort value, score), so a search sorts its
+        // thousands of matches without carrying whole cases; the page's own rows are read
+        // afterwards, with their texts, in one statement.
+        let index_only = listing.index_only(self.backend(), true)?;
         let mut select = Query::select();
-        select.columns(case::Column::iter().map(|column| (case::Entity, column)));
+        select.expr_as(case_id(index_only), Alias::new("id"));
         if order.is_computed() {
             select.expr_as(order.expression(), Alias::new(SORT_ALIAS));
         }
-        if listing.search()?.is_some() {
+        let searching = listing.search()?.is_some();
+        if searching {
             select.expr_as(Expr::col((Alias::new(SEARCH_ALIAS), Alias::new("score"))), Alias::new("score"));
         }
-        listing.base(&mut select, self.backend(), true)?;
-        let keyset = order.keyset();
+        listing.base(&mut select, self.backend(), true, index_only)?;
+        let mut keyset = order.keyset();
+        keyset.id = case_id(index_only);
         keyset.bound(&mut select, window)?;
         keyset.apply(&mut select, window.backward);
         select.limit(window.limit + 1);
 
         let rows = self.connection().query_all(&select).await?;
-        let mut models: Vec<(CaseRecord, CursorKey)> = Vec::with_capacity(rows.len());
+        let mut found: Vec<(i64, Option<SortValue>, Option<f64>)> = Vec::with_capacity(rows.len());
         for row in &rows {
-            let model = case::Model::from_query_result(row, "")?;
+            let id: i64 = row.try_get("", "id")?;
             let computed = match order.field {
                 CaseOrderField::Title => Some(SortValue::Text(row.try_get::<String>("", SORT_ALIAS)?)),
                 CaseOrderField::Relevance => Some(SortValue::Number(row.try_get::<f64>("", SORT_ALIAS)?)),
                 _ => None,
             };
-            let score =
-                if listing.filter.search.is_some() { Some(row.try_get::<f64>("", "score")?) } else { None };
-            let key = order.key_of(&model, computed);
-            models.push((CaseRecord { model, translations: Vec::new(), score }, key));
+            let score = if searching { Some(row.try_get::<f64>("", "score")?) } else { None };
+            found.push((id, computed, score));
         }
-        let mut page = finish_page(models, window);
-        let mut texts = self.case_translations(page.rows.iter().map(|(record, _)| record.model.id)).await?;
-        for (record, _) in &mut page.rows {
-            record.translations = texts.remove(&record.model.id).unwrap_or_default();
-        }
-        Ok(page)
+        let ids: Vec<i64> = found.iter().map(|(id, _, _)| *id).collect();
+        let mut records: HashMap<i64, CaseRecord> =
+            self.cases_by_ids(&ids).await?.into_iter().map(|record| (record.model.id, record)).collect();
+        // A case deleted between the two statements is left out of the page.
+        let models: Vec<(CaseRecord, CursorKey)> = found
+            .into_iter()
+            .filter_map(|(id, computed, score)| {
+                let mut record = records.remove(&id)?;
+                record.score = score;
+                let key = order.key_of(&record.model, computed);
+                Some((record, key))
+            })
+            .collect();
+        Ok(finish_page(models, window))
     }
 
     /// Number of cases matching `listing`'s filter.
     pub async fn count_cases(&self, listing: &CaseListing) -> Result<u64> {
+        let index_only = listing.index_only(self.backend(), false)?;
         let mut select = Query::select();
-        select.expr_as(Expr::col((case::Entity, case::Column::Id)).count(), Alias::new("total"));
-        listing.base(&mut select, self.backend(), false)?;
+        select.expr_as(case_id(index_only).count(), Alias::new("total"));
+        listing.base(&mut select, self.backend(), false, index_only)?;
         let row = self.connection().query_one(&select).await?;
         let total: i64 = match row {
             Some(row) => row.try_get("", "total")?,
@@ -159,56 +211,65 @@ impl Store {
         key: &CursorKey,
         towards_start: bool,
     ) -> Result<bool> {
-        let keyset = listing.order.keyset();
+        let index_only = listing.index_only(self.backend(), true)?;
+        let mut keyset = listing.order.keyset();
+        keyset.id = case_id(index_only);
         let mut select = Query::select();
         select.expr(Expr::val(1));
         // The keyset of a relevance order compares scores.
-        listing.base(&mut select, self.backend(), listing.order.field == CaseOrderField::Relevance)?;
+        listing.base(
+            &mut select,
+            self.backend(),
+            listing.order.field == CaseOrderField::Relevance,
+            index_only,
+        )?;
         select.cond_where(if towards_start { keyset.at_or_before(key)? } else { keyset.at_or_after(key)? });
         select.limit(1);
         Ok(self.connection().query_one(&select).await?.is_some())
     }
 
-    /// Cases by id (any status), with their texts, in any order.
+    /// Cases by id (any status), with their texts, ordered by id.
     pub async fn cases_by_ids(&self, ids: &[i64]) -> Result<Vec<CaseRecord>> {
-        let models = case::Entity::find()
-            .filter(case::Column::Id.is_in(ids.iter().copied()))
-            .all(self.connection())
-            .await?;
-        self.with_case_translations(models).await
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.cases_where(Expr::col((case::Entity, case::Column::Id)).is_in(ids.iter().copied())).await
     }
 
     /// The case with this slug (any status; callers check visibility).
     pub async fn case_by_slug(&self, slug: &str) -> Result<Option<CaseRecord>> {
-        let models = case::Entity::find().filter(case::Column::Slug.eq(slug)).all(self.connection()).await?;
-        Ok(self.with_case_translations(models).await?.into_iter().next())
+        Ok(self.cases_where(Expr::col((case::Entity, case::Column::Slug)).eq(slug)).await?.into_iter().next())
     }
 
-    async fn with_case_translations(&self, models: Vec<case::Model>) -> Result<Vec<CaseRecord>> {
-        let mut texts = self.case_translations(models.iter().map(|model| model.id)).await?;
-        Ok(models
+    /// Cases meeting `condition`, each with its texts in every locale, in one statement:
+    /// `cases` (prefix `k_`) LEFT JOIN `case_translation` (prefix `kt_`).
+    async fn cases_where(&self, condition: Expr) -> Result<Vec<CaseRecord>> {
+        let mut select = Query::select();
+        select.from(case::Entity);
+        select_prefixed::<case::Entity>(&mut select, "k_");
+        select_prefixed::<case_translation::Entity>(&mut select, "kt_");
+        select
+            .left_join(
+                case_translation::Entity,
+                Expr::col((case_translation::Entity, case_translation::Column::CaseId))
+                    .equals((case::Entity, case::Column::Id)),
+            )
+            .and_where(condition)
+            .order_by((case::Entity, case::Column::Id), Order::Asc)
+            .order_by((case_translation::Entity, case_translation::Column::Locale), Order::Asc);
+        let groups = grouped(
+            self.connection(),
+            &select,
+            |row| {
+                let model = case::Model::from_query_result(row, "k_")?;
+                Ok((model.id, model))
+            },
+            |row| optional::<case_translation::Model>(row, "kt_", "locale"),
+        )
+        .await?;
+        Ok(groups
             .into_iter()
-            .map(|model| CaseRecord {
-                translations: texts.remove(&model.id).unwrap_or_default(),
-                model,
-                score: None,
-            })
+            .map(|(_, model, translations)| CaseRecord { model, translations, score: None })
             .collect())
-    }
-
-    async fn case_translations(
-        &self,
-        ids: impl Iterator<Item = i64>,
-    ) -> Result<HashMap<i64, Vec<case_translation::Model>>> {
-        let ids: Vec<i64> = ids.collect();
-        if ids.is_empty() {
-            return Ok(HashMap::new());
-        }
-        let rows = case_translation::Entity::find()
-            .filter(case_translation::Column::CaseId.is_in(ids))
-            .order_by_asc(case_translation::Column::Locale)
-            .all(self.connection())
-            .await?;
-        Ok(group_by(rows, |translation| translation.case_id))
     }
 }

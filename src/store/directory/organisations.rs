@@ -185,7 +185,7 @@ impl Listing for OrganisationListing {
         if let Some(query) = self.search()? {
             select.join_subquery(
                 JoinType::InnerJoin,
-                search::matches(backend, Indexed::Organisation, &query),
+                search::matches(backend, Indexed::Organisation, &query, &[]),
                 Alias::new(SEARCH_ALIAS),
                 Expr::col((Alias::new(SEARCH_ALIAS), Alias::new("id")))
                     .equals((organisation::Entity, organisation::Column::Id)),

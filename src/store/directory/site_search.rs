@@ -105,8 +105,8 @@ impl SiteSearch {
                 Expr::cust(format!("{} * {KIND_SPAN} + {MATCH}.id", kind as i64)),
                 Alias::new("position"),
             )
-            .from_subquery(search::matches(backend, indexed, query), Alias::new(MATCH));
-        if kind == Kind::Case {
+            .from_subquery(search::matches(backend, indexed, query, &self.case_statuses), Alias::new(MATCH));
+        if kind == Kind::Case && !search::statuses_in_index(backend, indexed) {
             select
                 .inner_join(
                     case::Entity,

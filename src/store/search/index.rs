@@ -4,11 +4,11 @@
 use std::collections::{BTreeMap, HashMap};
 
 use entity::{
-    case_organisation, case_translation, follow_up_action, follow_up_action_translation,
+    case, case_organisation, case_translation, follow_up_action, follow_up_action_translation,
     organisation_translation,
 };
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QuerySelect};
 
 use super::matching::Indexed;
 use super::query::quote_lexeme;
@@ -25,13 +25,31 @@ const MAX_POSITION: usize = 16_383;
 pub struct Document {
     pub id: i64,
     pub fields: Vec<String>,
+    /// A case's status (SQLite indexes it as a token of its own column: see
+    /// [`Indexed::status_column`]); `None` for other kinds.
+    pub status: Option<String>,
 }
 
 /// Rebuilds the index rows of these cases from their translations and organisations.
 pub async fn reindex_cases<C: ConnectionTrait>(connection: &C, ids: &[i64]) -> Result<()> {
     for chunk in ids.chunks(CHUNK) {
-        let mut documents: BTreeMap<i64, Document> =
-            chunk.iter().map(|id| (*id, Document { id: *id, fields: vec![String::new(); 4] })).collect();
+        let mut documents: BTreeMap<i64, Document> = chunk
+            .iter()
+            .map(|id| (*id, Document { id: *id, fields: vec![String::new(); 4], status: None }))
+            .collect();
+        let statuses = case::Entity::find()
+            .select_only()
+            .column(case::Column::Id)
+            .column(case::Column::Status)
+            .filter(case::Column::Id.is_in(chunk.iter().copied()))
+            .into_tuple::<(i64, String)>()
+            .all(connection)
+            .await?;
+        for (id, status) in statuses {
+            if let Some(document) = documents.get_mut(&id) {
+                document.status = Some(status.to_lowercase());
+            }
+        }
         let texts = case_translation::Entity::find()
             .filter(case_translation::Column::CaseId.is_in(chunk.iter().copied()))
             .all(connection)
@@ -100,8 +118,10 @@ pub async fn reindex_cases_of_organisations<C: ConnectionTrait>(
 /// Rebuilds the index rows of these organisations.
 pub async fn reindex_organisations<C: ConnectionTrait>(connection: &C, ids: &[i64]) -> Result<()> {
     for chunk in ids.chunks(CHUNK) {
-        let mut documents: BTreeMap<i64, Document> =
-            chunk.iter().map(|id| (*id, Document { id: *id, fields: vec![String::new(); 2] })).collect();
+        let mut documents: BTreeMap<i64, Document> = chunk
+            .iter()
+            .map(|id| (*id, Document { id: *id, fields: vec![String::new(); 2], status: None }))
+            .collect();
         let texts = organisation_translation::Entity::find()
             .filter(organisation_translation::Column::OrganisationId.is_in(chunk.iter().copied()))
             .all(connection)
@@ -120,8 +140,10 @@ pub async fn reindex_organisations<C: ConnectionTrait>(connection: &C, ids: &[i6
 /// Rebuilds the index rows of these follow-up actions.
 pub async fn reindex_follow_up_actions<C: ConnectionTrait>(connection: &C, ids: &[i64]) -> Result<()> {
     for chunk in ids.chunks(CHUNK) {
-        let mut documents: BTreeMap<i64, Document> =
-            chunk.iter().map(|id| (*id, Document { id: *id, fields: vec![String::new(); 3] })).collect();
+        let mut documents: BTreeMap<i64, Document> = chunk
+            .iter()
+            .map(|id| (*id, Document { id: *id, fields: vec![String::new(); 3], status: None }))
+            .collect();
         let places: HashMap<i64, Option<String>> = follow_up_action::Entity::find()
             .filter(follow_up_action::Column::Id.is_in(chunk.iter().copied()))
             .all(connection)
@@ -192,10 +214,15 @@ pub async fn replace<C: ConnectionTrait>(
             } else {
                 let mut columns = vec![Alias::new("rowid")];
                 columns.extend(indexed.fields().iter().map(|(name, _)| Alias::new(*name)));
+                let status = indexed.status_column();
+                columns.extend(status.map(Alias::new));
                 insert.columns(columns);
                 for document in rows {
                     let mut values = vec![Expr::val(document.id)];
                     values.extend(document.fields.iter().map(|field| Expr::val(terms(field))));
+                    if status.is_some() {
+                        values.push(Expr::val(document.status.clone().unwrap_or_default()));
+                    }
                     insert.values(values)?;
                 }
             }

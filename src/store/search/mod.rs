@@ -11,5 +11,5 @@ pub use highlight::snippet;
 pub use index::{
     reindex_cases, reindex_cases_of_organisations, reindex_follow_up_actions, reindex_organisations,
 };
-pub use matching::{Indexed, match_ids, matches};
+pub use matching::{Indexed, match_ids, matches, statuses_in_index};
 pub use query::{MAX_SEARCH_CHARS, SearchQuery};
