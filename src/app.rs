@@ -39,7 +39,9 @@ impl App {
     pub async fn build(config: &Config, serve: &ServeArgs) -> Result<Self> {
         // First, so the statements of migrations and loading are counted too.
         let metrics = Metrics::install();
-        let store = prepare_store(config).await?;
+        let store = prepare_store(config)
+            .await?
+            .cache_catalogue(std::time::Duration::from_secs(serve.catalogue_cache_seconds));
         if !serve.no_samples && store.case_count().await? == 0 {
             let report =
                 synthetic::generate(&store, &SyntheticOptions { cases: SAMPLE_CASES, seed: SAMPLE_SEED })

@@ -183,6 +183,12 @@ pub struct ServeArgs {
     #[arg(long, env = "CASEGRAPH_NO_SAMPLES")]
     pub no_samples: bool,
 
+    /// How long collections and categories are served from memory before they are read
+    /// again, in seconds: an import by another process shows within this time (0: read them
+    /// on every request).
+    #[arg(long, env = "CASEGRAPH_CATALOGUE_CACHE_SECONDS", default_value_t = 5, value_name = "SECONDS")]
+    pub catalogue_cache_seconds: u64,
+
     /// Serve `/metrics` on this address only (not on `--bind`), so it need not be public.
     #[arg(long, env = "CASEGRAPH_METRICS_BIND", value_name = "ADDR")]
     pub metrics_bind: Option<SocketAddr>,
@@ -197,6 +203,7 @@ impl Default for ServeArgs {
         Self {
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             no_samples: false,
+            catalogue_cache_seconds: 5,
             metrics_bind: None,
             protection: ProtectionArgs::default(),
         }
@@ -239,6 +246,12 @@ pub struct ProtectionArgs {
     /// Refill of such a key's budget, in points per second.
     #[arg(long, env = "CASEGRAPH_KEY_REFILL", default_value_t = 100.0, value_name = "POINTS_PER_S")]
     pub key_refill: f64,
+
+    /// How long a verified API key is trusted without asking the database again, in
+    /// seconds: a revoked key stops working within this time on every server (0: ask on
+    /// every request).
+    #[arg(long, env = "CASEGRAPH_KEY_CACHE_SECONDS", default_value_t = 5, value_name = "SECONDS")]
+    pub key_cache_seconds: u64,
 
     /// Keep budgets in this Redis (shared by every replica using it) instead of in memory.
     #[arg(long, env = "REDIS_URL", value_name = "URL")]
@@ -303,6 +316,7 @@ impl Default for ProtectionArgs {
             anonymous_refill: 20.0,
             key_budget: 2_000.0,
             key_refill: 100.0,
+            key_cache_seconds: 5,
             redis_url: None,
             max_cost: limits.max_cost,
             max_depth: limits.max_depth,

@@ -44,21 +44,21 @@ macro_rules! loader {
 loader!(
     /// Collections by id.
     CollectionLoader, i64, Shared<CollectionRecord>, |store, keys| {
-        Ok(store.collections_by_ids(keys).await?.into_iter().map(|r| (r.model.id, Arc::new(r))).collect())
+        Ok(store.cached_collections_by_ids(keys).await?.into_iter().map(|r| (r.model.id, r)).collect())
     }
 );
 loader!(
     /// Categories by id.
     CategoryLoader, i64, Shared<CategoryRecord>, |store, keys| {
-        Ok(store.categories_by_ids(keys).await?.into_iter().map(|r| (r.model.id, Arc::new(r))).collect())
+        Ok(store.cached_categories_by_ids(keys).await?.into_iter().map(|r| (r.model.id, r)).collect())
     }
 );
 loader!(
     /// Categories by collection id, by position.
     CategoriesByCollectionLoader, i64, Vec<Shared<CategoryRecord>>, |store, keys| {
         let mut grouped: HashMap<i64, Vec<Shared<CategoryRecord>>> = HashMap::new();
-        for record in store.categories_by_collection_ids(keys).await? {
-            grouped.entry(record.model.collection_id).or_default().push(Arc::new(record));
+        for record in store.cached_categories_by_collection_ids(keys).await? {
+            grouped.entry(record.model.collection_id).or_default().push(record);
         }
         Ok(grouped)
     }

@@ -3,6 +3,9 @@
 
 use std::net::IpAddr;
 use std::sync::Arc;
+use std::time::Duration;
+
+use moka::future::Cache;
 
 use super::budget::{BucketSpec, BucketState, Budgets, Charge};
 use super::cost::CostModel;
@@ -11,6 +14,10 @@ use super::limits::Limits;
 use crate::config::ProtectionArgs;
 use crate::error::{Error, Result};
 use crate::store::Store;
+use crate::store::api_keys::ApiKey;
+
+/// Most verified keys kept in memory.
+const KEY_CACHE_CAPACITY: u64 = 10_000;
 
 /// Who is calling.
 #[derive(Clone, Debug, PartialEq)]
@@ -39,6 +46,9 @@ pub struct Gate {
     /// The anonymous budget; `None` when anonymous access is off.
     anonymous: Option<BucketSpec>,
     key_default: BucketSpec,
+    /// Verified, unrevoked keys by digest, trusted for `--key-cache-seconds` (unknown and
+    /// revoked keys are never cached: they are asked for every time).
+    verified: Option<Cache<String, Arc<ApiKey>>>,
     pub limits: Limits,
     pub cost_model: Arc<CostModel>,
 }
@@ -83,6 +93,12 @@ impl Gate {
                 restore_rate: args.anonymous_refill,
             }),
             key_default: BucketSpec { maximum: args.key_budget, restore_rate: args.key_refill },
+            verified: (args.key_cache_seconds > 0).then(|| {
+                Cache::builder()
+                    .max_capacity(KEY_CACHE_CAPACITY)
+                    .time_to_live(Duration::from_secs(args.key_cache_seconds))
+                    .build()
+            }),
             limits: args.limits(),
             cost_model: Arc::new(cost_model),
         })
@@ -111,9 +127,8 @@ impl Gate {
         if !scheme.eq_ignore_ascii_case("bearer") || !keys::is_well_formed(key) {
             return Err(malformed());
         }
-        let Some(record) = self.store.active_api_key(&keys::digest(key)).await? else {
-            return Err(Error::Unauthenticated("the API key is unknown or has been revoked".to_owned()));
-        };
+        let record = self.verified_key(keys::digest(key)).await?;
+        let record = ApiKey::clone(&record);
         Ok(Identity {
             // The prefix, not the row id: unique across databases sharing one Redis.
             bucket: format!("key:{}", record.prefix),
@@ -124,6 +139,25 @@ impl Gate {
             caller: Caller::Key { id: record.id, prefix: record.prefix },
             scopes: record.scopes,
         })
+    }
+
+    /// The active key with this digest: from memory when it was verified less than
+    /// `--key-cache-seconds` ago, else from the database.
+    async fn verified_key(&self, digest: String) -> Result<Arc<ApiKey>> {
+        if let Some(cached) = match &self.verified {
+            Some(cache) => cache.get(&digest).await,
+            None => None,
+        } {
+            return Ok(cached);
+        }
+        let Some(record) = self.store.active_api_key(&digest).await? else {
+            return Err(Error::Unauthenticated("the API key is unknown or has been revoked".to_owned()));
+        };
+        let record = Arc::new(record);
+        if let Some(cache) = &self.verified {
+            cache.insert(digest, Arc::clone(&record)).await;
+        }
+        Ok(record)
     }
 
     /// Refuses callers that may not read at all.

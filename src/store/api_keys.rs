@@ -77,12 +77,14 @@ impl Store {
 
     /// The unrevoked key whose digest is `hash`.
     pub async fn active_api_key(&self, hash: &str) -> Result<Option<ApiKey>> {
-        let model = api_key::Entity::find()
+        // `all`, not `one`: the digest is unique, and a statement without LIMIT stays
+        // prepared on SQLite (see `store::statement`).
+        let models = api_key::Entity::find()
             .filter(api_key::Column::SecretHash.eq(hash))
             .filter(api_key::Column::RevokedAt.is_null())
-            .one(self.connection())
+            .all(self.connection())
             .await?;
-        Ok(model.map(ApiKey::from))
+        Ok(models.into_iter().next().map(ApiKey::from))
     }
 
     /// Every key, oldest first, revoked ones included.

@@ -37,7 +37,7 @@ where
     C: ConnectionTrait,
     K: PartialEq,
 {
-    let rows = connection.query_all(select).await?;
+    let rows = crate::store::statement::query_all(connection, select).await?;
     let mut groups: Vec<(K, P, Vec<T>)> = Vec::new();
     for row in &rows {
         let (key, model) = parent(row)?;

@@ -4,6 +4,7 @@ pub mod api_keys;
 pub mod bulk;
 pub mod cases;
 pub mod catalogue;
+pub mod catalogue_cache;
 pub mod content_version;
 pub mod directory;
 pub mod exchange;
@@ -13,6 +14,7 @@ pub mod reference;
 pub mod related;
 pub mod relations;
 pub mod search;
+pub mod statement;
 pub mod statistics;
 pub mod synthetic;
 
@@ -35,6 +37,8 @@ pub struct Store {
     statements: Arc<AtomicU64>,
     /// In-process content generation (see [`content_version`]): bumped after every write.
     generation: Arc<AtomicU64>,
+    /// Collections and categories in memory (off unless [`Store::cache_catalogue`]).
+    catalogue_cache: Arc<catalogue_cache::CatalogueCache>,
 }
 
 impl Store {
@@ -46,6 +50,10 @@ impl Store {
             .min_connections(1)
             .connect_timeout(Duration::from_secs(10))
             .acquire_timeout(Duration::from_secs(10))
+            // A pooled connection is checked only after it sat idle: a check on every
+            // checkout is one more round trip per statement (to SQLite's worker thread, or
+            // to the PostgreSQL server), and hot connections are alive.
+            .test_before_acquire_if_idle_for(Duration::from_secs(30))
             .sqlx_logging(false)
             .map_sqlx_sqlite_opts(|sqlite| {
                 sqlite
@@ -65,7 +73,20 @@ impl Store {
             telemetry::metrics::record_statement(info.elapsed);
             tracing::trace!(target: "casegraph::sql", elapsed = ?info.elapsed, failed = info.failed, sql = %info.statement.sql);
         });
-        Ok(Self { db, statements, generation: Arc::new(AtomicU64::new(0)) })
+        Ok(Self {
+            db,
+            statements,
+            generation: Arc::new(AtomicU64::new(0)),
+            catalogue_cache: Arc::new(catalogue_cache::CatalogueCache::default()),
+        })
+    }
+
+    /// Keeps collections and categories in memory for up to `ttl` (see
+    /// [`catalogue_cache`]); zero turns the cache off.
+    #[must_use]
+    pub fn cache_catalogue(mut self, ttl: Duration) -> Self {
+        self.catalogue_cache = Arc::new(catalogue_cache::CatalogueCache::new(ttl));
+        self
     }
 
     /// Applies every pending migration; a no-op on an up-to-date database.

@@ -166,7 +166,7 @@ impl Store {
             .order_by(case_country::Column::CountryCode, Order::Asc)
             .to_owned();
         let mut by_case: HashMap<i64, Vec<String>> = HashMap::new();
-        for row in self.connection().query_all(&select).await? {
+        for row in crate::store::statement::query_all(self.connection(), &select).await? {
             by_case.entry(row.try_get("", "case_id")?).or_default().push(row.try_get("", "country_code")?);
         }
         Ok(by_case)
@@ -189,7 +189,7 @@ impl Store {
             .order_by((tag::Entity, tag::Column::Name), Order::Asc)
             .to_owned();
         let mut by_case: HashMap<i64, Vec<String>> = HashMap::new();
-        for row in self.connection().query_all(&select).await? {
+        for row in crate::store::statement::query_all(self.connection(), &select).await? {
             by_case.entry(row.try_get("", "case_id")?).or_default().push(row.try_get("", "name")?);
         }
         Ok(by_case)

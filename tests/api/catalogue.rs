@@ -193,3 +193,39 @@ async fn loading_the_reference_data_again_changes_nothing() {
     let after = again.graphql("{ collections { id slug title categories { id slug name } } }").await;
     assert_eq!(before, after);
 }
+
+/// Statements one GraphQL request runs on `app`.
+async fn statements_of(app: &TestApp, query: &str) -> (u64, Value) {
+    let before = app.store.statements_executed();
+    let body = app.graphql(query).await;
+    assert!(body["errors"].is_null(), "{body}");
+    (app.store.statements_executed() - before, body)
+}
+
+#[tokio::test]
+async fn a_case_s_category_and_collection_come_from_memory_once_read() {
+    let cached = TestApp::spawn_with_samples().await;
+    let (_, body) = statements_of(&cached, "{ cases(first: 1) { nodes { slug } } }").await;
+    let slug = body["data"]["cases"]["nodes"][0]["slug"].as_str().expect("slug").to_owned();
+    let query = format!(r#"{{ case(slug: "{slug}") {{ category {{ name }} collection {{ title }} }} }}"#);
+
+    // The first request reads the catalogue (collections, categories); later ones find it
+    // in memory: the case with its texts is their only statement.
+    let (first, first_body) = statements_of(&cached, &query).await;
+    let (later, later_body) = statements_of(&cached, &query).await;
+    assert_eq!((first, later), (3, 1), "statements: first {first}, later {later}");
+    assert_eq!(first_body, later_body);
+
+    // With the cache off (`--catalogue-cache-seconds 0`) every request reads them, through
+    // one batched statement each, and answers the same.
+    let mut serve = crate::helpers::serve_args(true);
+    serve.catalogue_cache_seconds = 0;
+    let uncached = TestApp::spawn_serving(crate::helpers::TestDatabase::new().await, &serve).await;
+    let (_, _) = statements_of(&uncached, &query).await;
+    let (every_time, uncached_body) = statements_of(&uncached, &query).await;
+    assert_eq!(every_time, 3);
+    let name = &later_body["data"]["case"]["category"]["name"];
+    assert!(name.is_string(), "{later_body}");
+    // The same synthetic sample set (fixed seed): the same case, category and collection.
+    assert_eq!(uncached_body, later_body);
+}

@@ -53,7 +53,8 @@ fn message(body: &Value) -> String {
 
 #[tokio::test]
 async fn keys_are_shown_once_stored_as_digests_listed_without_secrets_and_revocable() {
-    let app = spawn(|_| {}).await;
+    // Verified keys are trusted from memory for `--key-cache-seconds`: one second here.
+    let app = spawn(|serve| serve.protection.key_cache_seconds = 1).await;
     let key = create_key(&app.database, "read", &[]);
     assert!(key.starts_with("cg_") && key.len() > 40, "{key}");
 
@@ -72,10 +73,22 @@ async fn keys_are_shown_once_stored_as_digests_listed_without_secrets_and_revoca
     assert!(listed.contains(&rows[0].prefix) && listed.contains("partner test") && listed.contains("active"));
     assert!(!listed.contains(secret), "{listed}");
 
+    // Revoked by another process (the CLI): refused once the cached verification expires,
+    // and from then on.
+    let revoked_at = std::time::Instant::now();
     casegraph_ok(&app.database, &["keys", "revoke", &rows[0].prefix]);
     assert!(casegraph_ok(&app.database, &["keys", "list"]).contains("revoked"));
-    let (status, headers, body) = call(&app, "{ __typename }", json!({}), Some(&key)).await;
+    let (status, headers, body) = loop {
+        let (status, headers, body) = call(&app, "{ __typename }", json!({}), Some(&key)).await;
+        if status != 200 || revoked_at.elapsed() > std::time::Duration::from_secs(5) {
+            break (status, headers, body);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
     assert_eq!((status, error_code(&body)), (401, Some("UNAUTHENTICATED")), "{body}");
+    assert!(revoked_at.elapsed() < std::time::Duration::from_secs(3), "{:?}", revoked_at.elapsed());
+    let (status, _, _) = call(&app, "{ __typename }", json!({}), Some(&key)).await;
+    assert_eq!(status, 401);
     assert_eq!(headers.get("www-authenticate").and_then(|v| v.to_str().ok()), Some("Bearer"));
 }
 

@@ -39,9 +39,9 @@ impl Db {
     /// Opens a pool of at most `connections` connections to `url`.
     pub async fn connect(url: &str, connections: u32) -> Result<Self, sqlx::Error> {
         if url.starts_with("sqlite:") {
-            // The GraphQL server's page cache (32 MiB per connection); the journal mode is the
-            // file's own (WAL, set by the GraphQL server).
-            let options = SqliteConnectOptions::from_str(url)?.pragma("cache_size", "-32768");
+            // The GraphQL server's settings: SQLite's default page cache, and the journal mode
+            // of the file (WAL, set by the GraphQL server).
+            let options = SqliteConnectOptions::from_str(url)?;
             let pool = SqlitePoolOptions::new()
                 .max_connections(connections)
                 .min_connections(1)

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use entity::{case, case_translation};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Order, Query, SelectStatement};
-use sea_orm::{ConnectionTrait, DatabaseBackend, FromQueryResult};
+use sea_orm::{DatabaseBackend, FromQueryResult};
 
 pub use filter::CaseFilter;
 pub use order::{CaseOrder, CaseOrderField};
@@ -161,7 +161,7 @@ impl Store {
         keyset.apply(&mut select, window.backward);
         select.limit(window.limit + 1);
 
-        let rows = self.connection().query_all(&select).await?;
+        let rows = crate::store::statement::query_all(self.connection(), &select).await?;
         let mut found: Vec<(i64, Option<SortValue>, Option<f64>)> = Vec::with_capacity(rows.len());
         for row in &rows {
             let id: i64 = row.try_get("", "id")?;
@@ -195,7 +195,7 @@ impl Store {
         let mut select = Query::select();
         select.expr_as(case_id(index_only).count(), Alias::new("total"));
         listing.base(&mut select, self.backend(), false, index_only)?;
-        let row = self.connection().query_one(&select).await?;
+        let row = crate::store::statement::query_one(self.connection(), &select).await?;
         let total: i64 = match row {
             Some(row) => row.try_get("", "total")?,
             None => 0,
@@ -225,7 +225,7 @@ impl Store {
         )?;
         select.cond_where(if towards_start { keyset.at_or_before(key)? } else { keyset.at_or_after(key)? });
         select.limit(1);
-        Ok(self.connection().query_one(&select).await?.is_some())
+        Ok(crate::store::statement::query_one(self.connection(), &select).await?.is_some())
     }
 
     /// Cases by id (any status), with their texts, ordered by id.

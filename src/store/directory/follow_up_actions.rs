@@ -7,8 +7,7 @@ use entity::enums::CaseStatus;
 use entity::{case, collection, follow_up_action, follow_up_action_case, follow_up_action_translation};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{
-    ActiveEnum, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, FromQueryResult, Iterable,
-    QueryFilter, QueryOrder,
+    ActiveEnum, ColumnTrait, DatabaseBackend, EntityTrait, FromQueryResult, Iterable, QueryFilter, QueryOrder,
 };
 
 use super::{FollowUpActionFilter, Listing};
@@ -172,7 +171,7 @@ impl Store {
         keyset.apply(&mut select, window.backward);
         select.limit(window.limit + 1);
 
-        let rows = self.connection().query_all(&select).await?;
+        let rows = crate::store::statement::query_all(self.connection(), &select).await?;
         let mut records = Vec::with_capacity(rows.len());
         for row in &rows {
             let model = follow_up_action::Model::from_query_result(row, "")?;

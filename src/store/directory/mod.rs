@@ -7,8 +7,8 @@ pub mod site_search;
 
 use chrono::NaiveDate;
 use entity::enums::{FollowUpActionKind, FollowUpActionStatus, OrganisationType};
+use sea_orm::DatabaseBackend;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
-use sea_orm::{ConnectionTrait, DatabaseBackend};
 
 pub use follow_up_actions::{FollowUpActionListing, FollowUpActionOrder, FollowUpActionOrderField};
 pub use organisations::{OrganisationListing, OrganisationOrder, OrganisationOrderField};
@@ -71,7 +71,7 @@ impl Store {
         let mut select = Query::select();
         select.expr_as(Expr::cust("COUNT(*)"), Alias::new("total"));
         listing.base(&mut select, self.backend())?;
-        let total: i64 = match self.connection().query_one(&select).await? {
+        let total: i64 = match crate::store::statement::query_one(self.connection(), &select).await? {
             Some(row) => row.try_get("", "total")?,
             None => 0,
         };
@@ -92,7 +92,7 @@ impl Store {
         listing.base(&mut select, self.backend())?;
         select.cond_where(if towards_start { keyset.at_or_before(key)? } else { keyset.at_or_after(key)? });
         select.limit(1);
-        Ok(self.connection().query_one(&select).await?.is_some())
+        Ok(crate::store::statement::query_one(self.connection(), &select).await?.is_some())
     }
 }
 

@@ -7,8 +7,7 @@ use entity::enums::CaseStatus;
 use entity::{organisation, organisation_translation};
 use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Func, JoinType, Order, Query, SelectStatement};
 use sea_orm::{
-    ActiveEnum, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, FromQueryResult, Iterable,
-    QueryFilter, QueryOrder,
+    ActiveEnum, ColumnTrait, DatabaseBackend, EntityTrait, FromQueryResult, Iterable, QueryFilter, QueryOrder,
 };
 
 use super::{Listing, OrganisationFilter, SEARCH_ALIAS, SORT_ALIAS, nothing, search_score};
@@ -226,7 +225,7 @@ impl Store {
         keyset.apply(&mut select, window.backward);
         select.limit(window.limit + 1);
 
-        let rows = self.connection().query_all(&select).await?;
+        let rows = crate::store::statement::query_all(self.connection(), &select).await?;
         let mut records = Vec::with_capacity(rows.len());
         for row in &rows {
             let model = organisation::Model::from_query_result(row, "")?;

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use entity::case;
 use entity::enums::CaseStatus;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement, UnionType};
-use sea_orm::{ActiveEnum, ConnectionTrait, DatabaseBackend};
+use sea_orm::{ActiveEnum, DatabaseBackend};
 
 use super::{Listing, nothing};
 use crate::error::Result;
@@ -174,7 +174,7 @@ impl Store {
         select.limit(window.limit + 1);
 
         let mut found: Vec<(f64, CursorKey)> = Vec::new();
-        for row in self.connection().query_all(&select).await? {
+        for row in crate::store::statement::query_all(self.connection(), &select).await? {
             let score: f64 = row.try_get("", "score")?;
             let position: i64 = row.try_get("", "position")?;
             found.push((score, CursorKey { value: SortValue::Number(score), id: position }));
