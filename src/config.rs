@@ -38,9 +38,12 @@ pub struct Config {
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
     pub database_url: String,
 
-    /// Most database connections in the pool.
-    #[arg(long, env = "CASEGRAPH_DATABASE_CONNECTIONS", default_value_t = 16, global = true)]
-    pub database_connections: u32,
+    /// Most database connections in the pool [default: 4 on SQLite, 16 on PostgreSQL].
+    /// Each SQLite connection is a thread of its own running statements in-process, so more
+    /// than a few per core only adds thread switches; PostgreSQL's connections wait on the
+    /// network and the server, so more of them overlap.
+    #[arg(long, env = "CASEGRAPH_DATABASE_CONNECTIONS", global = true, value_name = "N")]
+    pub database_connections: Option<u32>,
 
     /// Log filter, in `tracing` env-filter syntax (e.g. `info`, `casegraph=debug,warn`).
     #[arg(long, env = "CASEGRAPH_LOG", default_value = "info", global = true)]
@@ -61,10 +64,19 @@ impl Config {
     pub fn for_database(database_url: impl Into<String>) -> Self {
         Self {
             database_url: database_url.into(),
-            database_connections: 16,
+            database_connections: None,
             log_level: "info".to_owned(),
             log_format: LogFormat::Pretty,
             otlp_endpoint: None,
+        }
+    }
+
+    /// Connections in the pool: `--database-connections`, or the engine's default.
+    pub fn pool_size(&self) -> u32 {
+        match self.database_connections {
+            Some(connections) => connections.max(1),
+            None if self.database_url.starts_with("sqlite") => 4,
+            None => 16,
         }
     }
 

@@ -93,8 +93,9 @@ impl Store {
         Ok(models.into_iter().map(ApiKey::from).collect())
     }
 
-    /// Revokes the key with this prefix (`cg_xxxxxxxx`) or numeric id; it stops working at
-    /// once for every server sharing the database. Revoking twice is not an error.
+    /// Revokes the key with this prefix (`cg_xxxxxxxx`) or numeric id; every server sharing
+    /// the database refuses it once its cached verification (`--key-cache-seconds`) expires.
+    /// Revoking twice is not an error.
     pub async fn revoke_api_key(&self, key: &str) -> Result<ApiKey> {
         let mut find = api_key::Entity::find();
         find = match key.parse::<i64>() {

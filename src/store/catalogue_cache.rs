@@ -90,7 +90,7 @@ impl Store {
 
     /// Looks `ids` up in the snapshot, reloading it once if one is missing; `None` when the
     /// cache is off.
-    async fn from_snapshot<T>(
+    async fn look_up_in_snapshot<T>(
         &self,
         ids: &[i64],
         pick: impl Fn(&Snapshot, i64) -> Option<Arc<T>>,
@@ -110,7 +110,7 @@ impl Store {
 
     /// Collections by id, from memory when the cache is on.
     pub async fn cached_collections_by_ids(&self, ids: &[i64]) -> Result<Vec<Arc<CollectionRecord>>> {
-        match self.from_snapshot(ids, |snapshot, id| snapshot.collections.get(&id).cloned()).await? {
+        match self.look_up_in_snapshot(ids, |snapshot, id| snapshot.collections.get(&id).cloned()).await? {
             Some(found) => Ok(found),
             None => Ok(self.collections_by_ids(ids).await?.into_iter().map(Arc::new).collect()),
         }
@@ -118,7 +118,7 @@ impl Store {
 
     /// Categories by id, from memory when the cache is on.
     pub async fn cached_categories_by_ids(&self, ids: &[i64]) -> Result<Vec<Arc<CategoryRecord>>> {
-        match self.from_snapshot(ids, |snapshot, id| snapshot.categories.get(&id).cloned()).await? {
+        match self.look_up_in_snapshot(ids, |snapshot, id| snapshot.categories.get(&id).cloned()).await? {
             Some(found) => Ok(found),
             None => Ok(self.categories_by_ids(ids).await?.into_iter().map(Arc::new).collect()),
         }

@@ -46,7 +46,7 @@ impl Store {
     pub async fn connect(config: &Config) -> Result<Self> {
         let mut options = ConnectOptions::new(config.database_url.clone());
         options
-            .max_connections(config.database_connections.max(1))
+            .max_connections(config.pool_size())
             .min_connections(1)
             .connect_timeout(Duration::from_secs(10))
             .acquire_timeout(Duration::from_secs(10))

@@ -41,7 +41,7 @@ impl TestDatabase {
 
     pub fn config(&self) -> Config {
         let mut config = Config::for_database(self.url.clone());
-        config.database_connections = 4;
+        config.database_connections = Some(4);
         config
     }
 

@@ -57,9 +57,10 @@ struct Cli {
     #[arg(long, default_value = "127.0.0.1:8081")]
     bind: SocketAddr,
 
-    /// Most database connections in the pool (the GraphQL server's default too).
-    #[arg(long, env = "CASEGRAPH_DATABASE_CONNECTIONS", default_value_t = 16)]
-    database_connections: u32,
+    /// Most database connections in the pool [default: the GraphQL server's, 4 on SQLite and
+    /// 16 on PostgreSQL].
+    #[arg(long, env = "CASEGRAPH_DATABASE_CONNECTIONS")]
+    database_connections: Option<u32>,
 }
 
 /// The parts of a GraphQL-over-HTTP request body this server reads (`query` is ignored).
@@ -88,7 +89,11 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), Error> {
-    let db = Db::connect(&cli.database_url, cli.database_connections.max(1)).await?;
+    let connections = cli
+        .database_connections
+        .unwrap_or(if cli.database_url.starts_with("sqlite") { 4 } else { 16 })
+        .max(1);
+    let db = Db::connect(&cli.database_url, connections).await?;
     let app = Router::new()
         .route("/graphql", post(graphql))
         .route("/readyz", get(|| async { "ready" }))
