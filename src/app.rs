@@ -39,7 +39,11 @@ impl App {
     pub async fn build(config: &Config, serve: &ServeArgs) -> Result<Self> {
         // First, so the statements of migrations and loading are counted too.
         let metrics = Metrics::install();
-        let store = prepare_store(config)
+        // A request waits for a pooled connection at most as long as it may run at all (its
+        // loaders' batches run in tasks of their own, which outlive a request that timed out).
+        let mut config = config.clone();
+        config.acquire_timeout = Some(serve.protection.limits().timeout);
+        let store = prepare_store(&config)
             .await?
             .cache_catalogue(std::time::Duration::from_secs(serve.catalogue_cache_seconds));
         if !serve.no_samples && store.case_count().await? == 0 {

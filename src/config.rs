@@ -57,6 +57,11 @@ pub struct Config {
     /// `/v1/traces` is appended). Needs a build with `--features otel`; ignored otherwise.
     #[arg(long, env = "OTEL_EXPORTER_OTLP_ENDPOINT", value_name = "URL", global = true)]
     pub otlp_endpoint: Option<String>,
+
+    /// Longest wait for a pooled database connection (`serve` sets it to the request time
+    /// limit, so waiting never outlives the request; commands wait 10 s).
+    #[arg(skip)]
+    pub acquire_timeout: Option<std::time::Duration>,
 }
 
 impl Config {
@@ -68,6 +73,7 @@ impl Config {
             log_level: "info".to_owned(),
             log_format: LogFormat::Pretty,
             otlp_endpoint: None,
+            acquire_timeout: None,
         }
     }
 

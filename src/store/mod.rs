@@ -49,7 +49,7 @@ impl Store {
             .max_connections(config.pool_size())
             .min_connections(1)
             .connect_timeout(Duration::from_secs(10))
-            .acquire_timeout(Duration::from_secs(10))
+            .acquire_timeout(config.acquire_timeout.unwrap_or(Duration::from_secs(10)))
             // A pooled connection is checked only after it sat idle: a check on every
             // checkout is one more round trip per statement (to SQLite's worker thread, or
             // to the PostgreSQL server), and hot connections are alive.
