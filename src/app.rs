@@ -39,10 +39,13 @@ impl App {
     pub async fn build(config: &Config, serve: &ServeArgs) -> Result<Self> {
         // First, so the statements of migrations and loading are counted too.
         let metrics = Metrics::install();
-        // A request waits for a pooled connection at most as long as it may run at all (its
-        // loaders' batches run in tasks of their own, which outlive a request that timed out).
+        // A request's wait for a pooled connection is bounded by its own time limit (a typed
+        // TIMEOUT), so the pool waits as long as a request may run, and never less than 10 s
+        // (migrations and loading wait too). Loader batches run in tasks of their own and
+        // outlive a request that timed out only by as much.
         let mut config = config.clone();
-        config.acquire_timeout = Some(serve.protection.limits().timeout);
+        config.acquire_timeout =
+            Some(serve.protection.limits().timeout.max(std::time::Duration::from_secs(10)));
         let store = prepare_store(&config)
             .await?
             .cache_catalogue(std::time::Duration::from_secs(serve.catalogue_cache_seconds));

@@ -59,7 +59,7 @@ pub struct Config {
     pub otlp_endpoint: Option<String>,
 
     /// Longest wait for a pooled database connection (`serve` sets it to the request time
-    /// limit, so waiting never outlives the request; commands wait 10 s).
+    /// limit when that is longer than the 10 s default).
     #[arg(skip)]
     pub acquire_timeout: Option<std::time::Duration>,
 }
