@@ -7,12 +7,13 @@ use async_graphql::{Context, Object, Result, SimpleObject};
 
 use super::access::Access;
 use super::inputs::{CaseFilterInput, CaseOrderInput};
+use super::prefetch::{self, CaseNeeds, texts_for};
 use super::types::Case;
 use super::types::localised::preference;
 use crate::error::Error;
 use crate::locale::DEFAULT_LOCALE;
 use crate::store::Store;
-use crate::store::cases::{CaseFilter, CaseListing, CaseRecord};
+use crate::store::cases::{CaseFilter, CaseListing, CaseRecord, Texts};
 use crate::store::page::{CursorKey, Page, PageArguments, Window, encode_cursor};
 use crate::store::search::{SearchQuery, snippet};
 
@@ -99,19 +100,32 @@ impl CaseListArguments {
             },
             &ordering,
         )?;
+        let look_ahead = context.look_ahead();
+        let nodes = [look_ahead.field("nodes"), look_ahead.field("edges").field("node")];
+        let texts = if look_ahead.field("edges").field("highlights").exists() {
+            Texts::Full
+        } else {
+            texts_for(&nodes)
+        };
         // The count, when asked for, runs beside the page on a second connection rather than
         // after it: a search's page and count each pay for the full-text match.
-        let (page, total) = if context.look_ahead().field("totalCount").exists() {
-            let (page, total) = tokio::join!(store.case_page(&listing, &window), store.count_cases(&listing));
+        let (page, total) = if look_ahead.field("totalCount").exists() {
+            let (page, total) =
+                tokio::join!(store.case_page(&listing, &window, texts), store.count_cases(&listing));
             (page?, Some(total?))
         } else {
-            (store.case_page(&listing, &window).await?, None)
+            (store.case_page(&listing, &window, texts).await?, None)
         };
+        let page = page.map(Arc::new);
+        let needs = CaseNeeds::of(&nodes);
+        let cases =
+            prefetch::cases(context, page.rows.iter().map(|(record, _)| record.clone()), needs).await?;
         Ok(CaseConnection {
             store: store.clone(),
             listing: Arc::new(listing),
             window,
-            page: page.map(Arc::new),
+            page,
+            cases,
             total,
             ordering,
             search,
@@ -125,6 +139,8 @@ pub struct CaseConnection {
     listing: Arc<CaseListing>,
     window: Window,
     page: Page<Arc<CaseRecord>>,
+    /// The page's cases (in the order of `page.rows`), with the relations the query selects.
+    cases: Vec<Case>,
     /// `totalCount`, when it was fetched with the page.
     total: Option<u64>,
     ordering: String,
@@ -133,7 +149,7 @@ pub struct CaseConnection {
 
 /// A case in a page, with its cursor and, for searches, its relevance and highlights.
 pub struct CaseEdge {
-    record: Arc<CaseRecord>,
+    case: Case,
     cursor: String,
     search: Option<SearchQuery>,
 }
@@ -181,17 +197,21 @@ impl CaseEdge {
 
     /// The case.
     async fn node(&self) -> Case {
-        Case(self.record.clone())
+        self.case.clone()
     }
 
     /// Relevance when the filter has a search; null otherwise. Higher is better.
     async fn score(&self) -> Option<f64> {
-        self.record.score
+        self.case.record.score
     }
 
     /// Matched passages when the filter has a search; empty otherwise.
-    async fn highlights(&self, context: &Context<'_>) -> Vec<Highlight> {
-        self.search.as_ref().map(|query| case_highlights(context, &self.record, query)).unwrap_or_default()
+    async fn highlights(&self, context: &Context<'_>) -> Result<Vec<Highlight>> {
+        let Some(query) = &self.search else {
+            return Ok(Vec::new());
+        };
+        let record = self.case.with_texts(context).await?;
+        Ok(case_highlights(context, &record, query))
     }
 }
 
@@ -202,8 +222,9 @@ impl CaseConnection {
         self.page
             .rows
             .iter()
-            .map(|(record, key)| CaseEdge {
-                record: record.clone(),
+            .zip(&self.cases)
+            .map(|((_, key), case)| CaseEdge {
+                case: case.clone(),
                 cursor: encode_cursor(&self.ordering, key),
                 search: self.search.clone(),
             })
@@ -212,7 +233,7 @@ impl CaseConnection {
 
     /// The cases of the page.
     async fn nodes(&self) -> Vec<Case> {
-        self.page.rows.iter().map(|(record, _)| Case(record.clone())).collect()
+        self.cases.clone()
     }
 
     /// Where this page sits.

@@ -6,6 +6,7 @@ pub mod directory;
 pub mod id;
 pub mod inputs;
 pub mod loaders;
+pub mod prefetch;
 pub mod query;
 pub mod search;
 pub mod statistics;

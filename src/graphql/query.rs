@@ -15,6 +15,7 @@ use super::inputs::{
     OrganisationFilterInput, OrganisationOrderInput,
 };
 use super::loaders::{Loaders, load};
+use super::prefetch::{self, CaseNeeds, texts_for};
 use super::search::{self, SearchConnection};
 use super::statistics::CaseStatistics;
 use super::types::{Case, CaseConnection, Category, Collection, FollowUpAction, Node, Organisation};
@@ -126,11 +127,16 @@ impl Query {
     ) -> Result<Option<Case>> {
         let store = context.data::<Store>()?;
         let access = Access::of(context);
-        Ok(store
-            .case_by_slug(&slug)
+        let selection = [context.look_ahead()];
+        let Some(record) = store
+            .case_by_slug(&slug, texts_for(&selection))
             .await?
             .filter(|record| access.can_see(record.model.status))
-            .map(|record| Case(Arc::new(record))))
+        else {
+            return Ok(None);
+        };
+        let needs = CaseNeeds::of(&selection);
+        Ok(prefetch::cases(context, [Arc::new(record)], needs).await?.pop())
     }
 
     /// Cases, filtered and ordered (default: published, newest first; with a search, most
@@ -246,7 +252,7 @@ async fn resolve_nodes(context: &Context<'_>, ids: &[ID]) -> Result<Vec<Option<N
             Some((NodeKind::Case, key)) => load(&loaders.cases, key)
                 .await?
                 .filter(|record| access.can_see(record.model.status))
-                .map(|r| Node::Case(Case(r))),
+                .map(|r| Node::Case(Case::new(r))),
         };
         nodes.push(node);
     }

@@ -44,7 +44,7 @@ pub async fn resolve(
     )?;
     let page = store.search_page(&search, &window).await?.map(|record| {
         let node = match record.hit {
-            SearchHit::Case(record) => SearchResult::Case(Case(Arc::new(record))),
+            SearchHit::Case(record) => SearchResult::Case(Case::new(Arc::new(record))),
             SearchHit::Organisation(record) => SearchResult::Organisation(Organisation(Arc::new(record))),
             SearchHit::FollowUpAction(record) => {
                 SearchResult::FollowUpAction(FollowUpAction(Arc::new(record)))
@@ -121,7 +121,7 @@ impl SearchEdge {
     async fn highlights(&self, context: &Context<'_>) -> Vec<Highlight> {
         let Some(query) = &self.query else { return Vec::new() };
         match &self.node {
-            SearchResult::Case(case) => case_highlights(context, &case.0, query),
+            SearchResult::Case(case) => case_highlights(context, &case.record, query),
             SearchResult::Organisation(organisation) => {
                 localised_highlights::<organisation_translation::Model>(
                     context,

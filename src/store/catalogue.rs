@@ -3,11 +3,11 @@
 use std::collections::HashMap;
 
 use entity::{category, category_translation, collection, collection_translation};
-use sea_orm::FromQueryResult;
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, Order, Query, SelectStatement};
 
 use super::Store;
-use super::joined::{grouped, optional, select_prefixed};
+use super::joined::grouped;
+use super::positional::{Positional, select_columns};
 use crate::error::Result;
 
 /// A collection with its texts in every locale present.
@@ -24,12 +24,12 @@ pub struct CategoryRecord {
     pub translations: Vec<category_translation::Model>,
 }
 
-/// The collection columns (prefix `c_`) LEFT JOIN their translations (prefix `ct_`).
+/// The collection columns LEFT JOIN their translations' (read by position).
 fn collection_select(condition: Condition) -> SelectStatement {
     let mut select = Query::select();
     select.from(collection::Entity);
-    select_prefixed::<collection::Entity>(&mut select, "c_");
-    select_prefixed::<collection_translation::Entity>(&mut select, "ct_");
+    select_columns::<collection::Entity>(&mut select);
+    select_columns::<collection_translation::Entity>(&mut select);
     select
         .left_join(
             collection_translation::Entity,
@@ -43,13 +43,13 @@ fn collection_select(condition: Condition) -> SelectStatement {
     select
 }
 
-/// The category columns (prefix `g_`) LEFT JOIN their translations (prefix `gt_`), joined to
+/// The category columns LEFT JOIN their translations' (read by position), joined to
 /// their collection for ordering by year.
 fn category_select(condition: Condition, newest_first: bool) -> SelectStatement {
     let mut select = Query::select();
     select.from(category::Entity);
-    select_prefixed::<category::Entity>(&mut select, "g_");
-    select_prefixed::<category_translation::Entity>(&mut select, "gt_");
+    select_columns::<category::Entity>(&mut select);
+    select_columns::<category_translation::Entity>(&mut select);
     let year_order = if newest_first { Order::Desc } else { Order::Asc };
     select
         .inner_join(
@@ -76,11 +76,9 @@ impl Store {
         let groups = grouped(
             self.connection(),
             &collection_select(condition),
-            |row| {
-                let model = collection::Model::from_query_result(row, "c_")?;
-                Ok((model.id, model))
-            },
-            |row| optional::<collection_translation::Model>(row, "ct_", "locale"),
+            |row| row.peek::<i64>(),
+            collection::Model::read,
+            collection_translation::Model::read_optional,
         )
         .await?;
         Ok(groups
@@ -97,11 +95,9 @@ impl Store {
         let groups = grouped(
             self.connection(),
             &category_select(condition, newest_first),
-            |row| {
-                let model = category::Model::from_query_result(row, "g_")?;
-                Ok((model.id, model))
-            },
-            |row| optional::<category_translation::Model>(row, "gt_", "locale"),
+            |row| row.peek::<i64>(),
+            category::Model::read,
+            category_translation::Model::read_optional,
         )
         .await?;
         Ok(groups

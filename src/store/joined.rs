@@ -1,50 +1,43 @@
 //! Loading a parent row and its translations (or any one-to-many child) in ONE statement:
-//! columns are selected with prefixes and rows regrouped in the order they came.
+//! rows are regrouped in the order they came.
 
 use entity::{follow_up_action, follow_up_action_translation, organisation, organisation_translation};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, SelectStatement};
-use sea_orm::{ConnectionTrait, EntityTrait, FromQueryResult, Iterable, QueryResult};
+use sea_orm::ConnectionTrait;
+use sea_orm::sea_query::{Expr, ExprTrait, SelectStatement};
 
+use super::positional::{Cursor, Positional, select_columns};
 use crate::error::Result;
 
-/// Adds every column of `E` as `<prefix><column>`.
-pub fn select_prefixed<E: EntityTrait>(select: &mut SelectStatement, prefix: &str) {
-    for column in E::Column::iter() {
-        let name = sea_orm::IdenStatic::as_str(&column).to_owned();
-        select.expr_as(Expr::col((E::default(), column)), Alias::new(format!("{prefix}{name}")));
-    }
-}
-
-/// Reads a child model selected with `prefix`, or `None` when the LEFT JOIN found none
-/// (`probe` is a non-null column of the child).
-pub fn optional<M: FromQueryResult>(row: &QueryResult, prefix: &str, probe: &str) -> Result<Option<M>> {
-    let present: Option<String> = row.try_get("", &format!("{prefix}{probe}"))?;
-    match present {
-        Some(_) => Ok(Some(M::from_query_result(row, prefix)?)),
-        None => Ok(None),
-    }
-}
-
 /// Runs `select` and groups consecutive rows with the same key into (key, parent,
-/// children), keeping their order.
+/// children), keeping their order. `key` reads a row's group key; `parent` reads the rest
+/// of the parent, once per group; `child` reads what follows it, on every row.
 pub async fn grouped<C, K, P, T>(
     connection: &C,
     select: &SelectStatement,
-    parent: impl Fn(&QueryResult) -> Result<(K, P)>,
-    child: impl Fn(&QueryResult) -> Result<Option<T>>,
+    key: impl Fn(&mut Cursor<'_>) -> Result<K>,
+    parent: impl Fn(&mut Cursor<'_>) -> Result<P>,
+    child: impl Fn(&mut Cursor<'_>) -> Result<Option<T>>,
 ) -> Result<Vec<(K, P, Vec<T>)>>
 where
     C: ConnectionTrait,
     K: PartialEq,
+    P: Positional,
 {
     let rows = crate::store::statement::query_all(connection, select).await?;
     let mut groups: Vec<(K, P, Vec<T>)> = Vec::new();
     for row in &rows {
-        let (key, model) = parent(row)?;
-        let extra = child(row)?;
+        let mut cursor = Cursor::new(row);
+        let found = key(&mut cursor)?;
         match groups.last_mut() {
-            Some((last, _, children)) if *last == key => children.extend(extra),
-            _ => groups.push((key, model, extra.into_iter().collect())),
+            Some((last, _, children)) if *last == found => {
+                cursor.skip(P::COLUMNS);
+                children.extend(child(&mut cursor)?);
+            }
+            _ => {
+                let model = parent(&mut cursor)?;
+                let extra = child(&mut cursor)?;
+                groups.push((found, model, extra.into_iter().collect()));
+            }
         }
     }
     Ok(groups)
@@ -64,10 +57,11 @@ pub struct FollowUpActionRecord {
     pub translations: Vec<follow_up_action_translation::Model>,
 }
 
-/// `organisation` (prefix `o_`) LEFT JOIN its translations (prefix `ot_`).
+/// `organisation` LEFT JOIN its translations: the organisation's columns, then the
+/// translation's, read with [`Positional`].
 pub fn organisation_columns(select: &mut SelectStatement) {
-    select_prefixed::<organisation::Entity>(select, "o_");
-    select_prefixed::<organisation_translation::Entity>(select, "ot_");
+    select_columns::<organisation::Entity>(select);
+    select_columns::<organisation_translation::Entity>(select);
     select.left_join(
         organisation_translation::Entity,
         Expr::col((organisation_translation::Entity, organisation_translation::Column::OrganisationId))
@@ -75,10 +69,10 @@ pub fn organisation_columns(select: &mut SelectStatement) {
     );
 }
 
-/// `follow_up_action` (prefix `a_`) LEFT JOIN its translations (prefix `at_`).
+/// `follow_up_action` LEFT JOIN its translations, as [`organisation_columns`].
 pub fn follow_up_action_columns(select: &mut SelectStatement) {
-    select_prefixed::<follow_up_action::Entity>(select, "a_");
-    select_prefixed::<follow_up_action_translation::Entity>(select, "at_");
+    select_columns::<follow_up_action::Entity>(select);
+    select_columns::<follow_up_action_translation::Entity>(select);
     select.left_join(
         follow_up_action_translation::Entity,
         Expr::col((
@@ -87,18 +81,4 @@ pub fn follow_up_action_columns(select: &mut SelectStatement) {
         ))
         .equals((follow_up_action::Entity, follow_up_action::Column::Id)),
     );
-}
-
-/// Reads the organisation part of a row built with [`organisation_columns`].
-pub fn organisation_parts(
-    row: &QueryResult,
-) -> Result<(organisation::Model, Option<organisation_translation::Model>)> {
-    Ok((organisation::Model::from_query_result(row, "o_")?, optional(row, "ot_", "locale")?))
-}
-
-/// Reads the action part of a row built with [`follow_up_action_columns`].
-pub fn follow_up_action_parts(
-    row: &QueryResult,
-) -> Result<(follow_up_action::Model, Option<follow_up_action_translation::Model>)> {
-    Ok((follow_up_action::Model::from_query_result(row, "a_")?, optional(row, "at_", "locale")?))
 }

@@ -10,6 +10,7 @@ pub mod directory;
 pub mod exchange;
 pub mod joined;
 pub mod page;
+pub mod positional;
 pub mod reference;
 pub mod related;
 pub mod relations;

@@ -2,6 +2,7 @@
 //! parents in one statement.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use entity::enums::{CaseStatus, OrganisationRole};
 use entity::{
@@ -9,21 +10,21 @@ use entity::{
     follow_up_action_case, follow_up_action_translation, organisation, organisation_translation, tag,
 };
 use sea_orm::sea_query::{Expr, ExprTrait, Order, Query};
-use sea_orm::{ActiveEnum, ConnectionTrait, FromQueryResult};
+use sea_orm::{ActiveEnum, ConnectionTrait};
 
 use super::Store;
-use super::cases::CaseRecord;
+use super::cases::{CaseRecord, Texts};
 use super::joined::{
-    FollowUpActionRecord, OrganisationRecord, follow_up_action_columns, follow_up_action_parts, grouped,
-    optional, organisation_columns, organisation_parts, select_prefixed,
+    FollowUpActionRecord, OrganisationRecord, follow_up_action_columns, grouped, organisation_columns,
 };
+use super::positional::{Positional, select_columns};
 use crate::error::Result;
 
 /// An organisation as it takes part in a case.
 #[derive(Clone, Debug)]
 pub struct CaseOrganisationRecord {
     pub role: OrganisationRole,
-    pub organisation: OrganisationRecord,
+    pub organisation: Arc<OrganisationRecord>,
 }
 
 impl Store {
@@ -42,11 +43,9 @@ impl Store {
         let groups = grouped(
             self.connection(),
             &select,
-            |row| {
-                let (model, _) = organisation_parts(row)?;
-                Ok((model.id, model))
-            },
-            |row| Ok(organisation_parts(row)?.1),
+            |row| row.peek::<i64>(),
+            organisation::Model::read,
+            organisation_translation::Model::read_optional,
         )
         .await?;
         Ok(groups
@@ -93,11 +92,9 @@ impl Store {
         let groups = grouped(
             self.connection(),
             &select,
-            |row| {
-                let (model, _) = follow_up_action_parts(row)?;
-                Ok((model.id, model))
-            },
-            |row| Ok(follow_up_action_parts(row)?.1),
+            |row| row.peek::<i64>(),
+            follow_up_action::Model::read,
+            follow_up_action_translation::Model::read_optional,
         )
         .await?;
         Ok(groups
@@ -138,19 +135,19 @@ impl Store {
             self.connection(),
             &select,
             |row| {
-                let case_id: i64 = row.try_get("", "case_id")?;
-                let role = OrganisationRole::try_from_value(&row.try_get::<String>("", "role")?)?;
-                let (model, _) = organisation_parts(row)?;
-                Ok(((case_id, model.id), (role, model)))
+                let case_id: i64 = row.take()?;
+                let role: OrganisationRole = row.take()?;
+                Ok((case_id, role, row.peek::<i64>()?))
             },
-            |row| Ok(organisation_parts(row)?.1),
+            organisation::Model::read,
+            organisation_translation::Model::read_optional,
         )
         .await?;
         let mut by_case: HashMap<i64, Vec<CaseOrganisationRecord>> = HashMap::new();
-        for ((case_id, _), (role, model), translations) in groups {
+        for ((case_id, role, _), model, translations) in groups {
             by_case.entry(case_id).or_default().push(CaseOrganisationRecord {
                 role,
-                organisation: OrganisationRecord { model, translations },
+                organisation: Arc::new(OrganisationRecord { model, translations }),
             });
         }
         Ok(by_case)
@@ -226,11 +223,11 @@ impl Store {
             self.connection(),
             &select,
             |row| {
-                let case_id: i64 = row.try_get("", "case_id")?;
-                let (model, _) = follow_up_action_parts(row)?;
-                Ok(((case_id, model.id), model))
+                let case_id: i64 = row.take()?;
+                Ok((case_id, row.peek::<i64>()?))
             },
-            |row| Ok(follow_up_action_parts(row)?.1),
+            follow_up_action::Model::read,
+            follow_up_action_translation::Model::read_optional,
         )
         .await?;
         let mut by_case: HashMap<i64, Vec<FollowUpActionRecord>> = HashMap::new();
@@ -260,8 +257,8 @@ impl Store {
                 Expr::col((case_translation::Entity, case_translation::Column::CaseId))
                     .equals((case::Entity, case::Column::Id)),
             );
-        select_prefixed::<case::Entity>(&mut select, "c_");
-        select_prefixed::<case_translation::Entity>(&mut select, "ct_");
+        select_columns::<case::Entity>(&mut select);
+        select_columns::<case_translation::Entity>(&mut select);
         select
             .and_where(
                 Expr::col((follow_up_action_case::Entity, follow_up_action_case::Column::FollowUpActionId))
@@ -282,16 +279,21 @@ impl Store {
             self.connection(),
             &select,
             |row| {
-                let action_id: i64 = row.try_get("", "follow_up_action_id")?;
-                let model = case::Model::from_query_result(row, "c_")?;
-                Ok(((action_id, model.id), model))
+                let action_id: i64 = row.take()?;
+                Ok((action_id, row.peek::<i64>()?))
             },
-            |row| optional::<case_translation::Model>(row, "ct_", "locale"),
+            case::Model::read,
+            case_translation::Model::read_optional,
         )
         .await?;
         let mut by_action: HashMap<i64, Vec<CaseRecord>> = HashMap::new();
         for ((action_id, _), model, translations) in groups {
-            by_action.entry(action_id).or_default().push(CaseRecord { model, translations, score: None });
+            by_action.entry(action_id).or_default().push(CaseRecord {
+                model,
+                translations,
+                score: None,
+                texts: Texts::Full,
+            });
         }
         Ok(by_action)
     }

@@ -380,3 +380,165 @@ async fn a_nested_page_costs_the_same_statements_for_5_or_100_cases() {
     assert_eq!(costs[0], costs[1], "statements for 5 vs 100 cases: {costs:?}");
     assert!(costs[1] <= 8, "a nested page ran {} statements", costs[1]);
 }
+
+/// Everything a case shows through its relations, for comparing two ways of reading them.
+const CASE_FIELDS: &str = "fragment CaseFields on Case { slug title summary body tags
+  category { slug name } collection { slug title }
+  organisations { role organisation { slug name description type country { code } } }
+  countries { code name } }";
+
+#[tokio::test]
+async fn relations_read_ahead_for_a_list_are_those_the_loaders_read_one_by_one() {
+    let app = TestApp::spawn_with_samples().await;
+    // Pages read their cases' relations ahead, whether the selection is inline, behind a
+    // fragment, under `nodes` or under `edges`; `nodes(ids:)` reads them field by field.
+    let inline = app
+        .graphql(
+            "{ cases(first: 30) { nodes { slug title summary body tags category { slug name } \
+             collection { slug title } organisations { role organisation { slug name description type \
+             country { code } } } countries { code name } } } }",
+        )
+        .await;
+    assert!(inline["errors"].is_null(), "{inline}");
+    let listed = inline["data"]["cases"]["nodes"].as_array().expect("nodes").clone();
+    assert!(listed.len() >= 10, "the samples give a page: {inline}");
+    assert!(listed.iter().any(|case| !case["organisations"].as_array().expect("list").is_empty()));
+
+    let edges = app
+        .graphql(&format!("{{ cases(first: 30) {{ edges {{ node {{ ...CaseFields }} }} }} }} {CASE_FIELDS}"))
+        .await;
+    let through_edges: Vec<Value> = edges["data"]["cases"]["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .map(|edge| edge["node"].clone())
+        .collect();
+    assert_eq!(through_edges, listed);
+
+    let ids = app.graphql("{ cases(first: 30) { nodes { id } } }").await["data"]["cases"]["nodes"]
+        .as_array()
+        .expect("ids")
+        .iter()
+        .map(|node| node["id"].clone())
+        .collect::<Vec<_>>();
+    let one_by_one = app
+        .graphql_with(
+            &format!("query($ids: [ID!]!) {{ nodes(ids: $ids) {{ ...CaseFields }} }} {CASE_FIELDS}"),
+            json!({ "ids": ids }),
+            &[],
+        )
+        .await;
+    assert_eq!(one_by_one["data"]["nodes"].as_array().expect("nodes"), &listed);
+
+    // The same for the one case of `case(slug:)`, in another locale.
+    let slug = listed[0]["slug"].as_str().expect("slug");
+    let by_slug = app
+        .graphql_with(
+            &format!("query($slug: String!) {{ case(slug: $slug) {{ ...CaseFields }} }} {CASE_FIELDS}"),
+            json!({ "slug": slug }),
+            &[("Accept-Language", "ar")],
+        )
+        .await;
+    let by_id = app
+        .graphql_with(
+            &format!("query($id: ID!) {{ node(id: $id) {{ ...CaseFields }} }} {CASE_FIELDS}"),
+            json!({ "id": ids[0] }),
+            &[("Accept-Language", "ar")],
+        )
+        .await;
+    assert!(by_slug["errors"].is_null(), "{by_slug}");
+    assert_eq!(by_slug["data"]["case"], by_id["data"]["node"]);
+}
+
+#[tokio::test]
+async fn a_case_by_slug_reads_each_relation_once_whatever_its_selection_shape() {
+    let app = TestApp::spawn_with_samples().await;
+    let slug =
+        app.graphql("{ cases(first: 1) { nodes { slug } } }").await["data"]["cases"]["nodes"][0]["slug"]
+            .as_str()
+            .expect("slug")
+            .to_owned();
+    let statements = |query: String| {
+        let app = &app;
+        let slug = slug.clone();
+        async move {
+            let before = app.store.statements_executed();
+            let body = app.graphql_with(&query, json!({ "slug": slug }), &[]).await;
+            assert!(body["errors"].is_null(), "{body}");
+            app.store.statements_executed() - before
+        }
+    };
+    let inline = statements(
+        "query($slug: String!) { case(slug: $slug) { slug organisations { organisation { name } } \
+         countries { code } tags } }"
+            .to_owned(),
+    )
+    .await;
+    let fragments = statements(
+        "query($slug: String!) { case(slug: $slug) { ...A ... on Case { countries { code } } \
+         again: organisations { role } } } fragment A on Case { organisations { organisation { name } } tags }"
+            .to_owned(),
+    )
+    .await;
+    // The case, its organisations, its countries, its tags: one statement each.
+    assert_eq!(inline, 4, "statements of the inline selection");
+    assert_eq!(fragments, inline, "statements with fragments and aliases");
+}
+
+#[tokio::test]
+async fn rows_read_by_position_are_the_entities_read_by_name() {
+    use entity::{
+        case_translation, category, collection, follow_up_action, follow_up_action_translation, organisation,
+        organisation_translation,
+    };
+    use sea_orm::QueryOrder;
+
+    let app = TestApp::spawn_with_samples().await;
+    let connection = app.store.connection();
+    let cases = case::Entity::find().order_by_asc(case::Column::Id).all(connection).await.expect("cases");
+    let ids: Vec<i64> = cases.iter().map(|model| model.id).collect();
+    let read = app.store.cases_by_ids(&ids).await.expect("by position");
+    assert_eq!(read.iter().map(|record| record.model.clone()).collect::<Vec<_>>(), cases);
+    let texts = case_translation::Entity::find().all(connection).await.expect("texts");
+    for record in &read {
+        assert_eq!(
+            record.translations.len(),
+            texts.iter().filter(|text| text.case_id == record.model.id).count()
+        );
+        assert!(record.translations.iter().all(|text| texts.contains(text)));
+    }
+
+    let organisations = organisation::Entity::find().all(connection).await.expect("organisations");
+    let ids: Vec<i64> = organisations.iter().map(|model| model.id).collect();
+    let read = app.store.organisations_by_ids(&ids).await.expect("by position");
+    let texts = organisation_translation::Entity::find().all(connection).await.expect("texts");
+    assert_eq!(read.len(), organisations.len());
+    for record in &read {
+        assert!(organisations.contains(&record.model));
+        let count = texts.iter().filter(|text| text.organisation_id == record.model.id).count();
+        assert_eq!(record.translations.len(), count);
+        assert!(record.translations.iter().all(|text| texts.contains(text)));
+    }
+
+    let actions = follow_up_action::Entity::find().all(connection).await.expect("actions");
+    assert!(!actions.is_empty(), "the samples have follow-up actions");
+    let ids: Vec<i64> = actions.iter().map(|model| model.id).collect();
+    let read = app.store.follow_up_actions_by_ids(&ids).await.expect("by position");
+    let texts = follow_up_action_translation::Entity::find().all(connection).await.expect("texts");
+    assert_eq!(read.len(), actions.len());
+    for record in &read {
+        assert!(actions.contains(&record.model));
+        let count = texts.iter().filter(|text| text.follow_up_action_id == record.model.id).count();
+        assert_eq!(record.translations.len(), count);
+        assert!(record.translations.iter().all(|text| texts.contains(text)));
+    }
+
+    let collections = collection::Entity::find().all(connection).await.expect("collections");
+    let read = app.store.collections().await.expect("by position");
+    assert_eq!(read.len(), collections.len());
+    assert!(read.iter().all(|record| collections.contains(&record.model)));
+    let categories = category::Entity::find().all(connection).await.expect("categories");
+    let read = app.store.categories(None).await.expect("by position");
+    assert_eq!(read.len(), categories.len());
+    assert!(read.iter().all(|record| categories.contains(&record.model)));
+}

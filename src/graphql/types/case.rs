@@ -12,12 +12,53 @@ use crate::error::Error;
 use crate::graphql::access::Access;
 use crate::graphql::id::{self, NodeKind};
 use crate::graphql::loaders::{Loaders, load};
-use crate::store::cases::CaseRecord;
+use crate::store::cases::{CaseRecord, Texts};
+use crate::store::catalogue::{CategoryRecord, CollectionRecord};
 use crate::store::related::MAX_RELATED;
+use crate::store::relations::CaseOrganisationRecord;
 
 /// A practice case of a collection: what an organisation did, where, with whom.
 #[derive(Clone, Debug)]
-pub struct Case(pub Arc<CaseRecord>);
+pub struct Case {
+    /// The case and its texts.
+    pub record: Arc<CaseRecord>,
+    /// Relations read ahead with the list the case came in (see `graphql::prefetch`).
+    related: Related,
+}
+
+/// A case's relations read ahead; `None` where they were not, and the loaders read them.
+#[derive(Clone, Debug, Default)]
+pub struct Related {
+    pub category: Option<Arc<CategoryRecord>>,
+    pub collection: Option<Arc<CollectionRecord>>,
+    pub organisations: Option<Arc<Vec<CaseOrganisationRecord>>>,
+    pub countries: Option<Arc<Vec<String>>>,
+    pub tags: Option<Arc<Vec<String>>>,
+}
+
+impl Case {
+    /// A case whose relations the loaders will read when asked.
+    pub fn new(record: Arc<CaseRecord>) -> Self {
+        Self { record, related: Related::default() }
+    }
+
+    /// A case with relations read ahead.
+    pub fn with_related(record: Arc<CaseRecord>, related: Related) -> Self {
+        Self { record, related }
+    }
+
+    /// The case with every text: itself, or read again through the loader when only its
+    /// titles were read.
+    pub async fn with_texts(&self, context: &Context<'_>) -> Result<Arc<CaseRecord>, Error> {
+        if self.record.texts == Texts::Full {
+            return Ok(self.record.clone());
+        }
+        let loaders =
+            context.data::<Loaders>().map_err(|_| Error::Internal("no loaders in context".to_owned()))?;
+        let id = self.record.model.id;
+        load(&loaders.cases, id).await?.ok_or_else(|| Error::Internal(format!("case {id} is missing")))
+    }
+}
 
 /// An organisation taking part in a case, with its role.
 #[derive(Clone, Debug, SimpleObject)]
@@ -32,33 +73,38 @@ pub struct CaseOrganisation {
 impl Case {
     /// Opaque global ID (see `Query.node`).
     pub async fn id(&self) -> ID {
-        id::encode(NodeKind::Case, self.0.model.id)
+        id::encode(NodeKind::Case, self.record.model.id)
     }
 
     /// Stable human-readable key for URLs.
     async fn slug(&self) -> &str {
-        &self.0.model.slug
+        &self.record.model.slug
     }
 
     /// Title in the resolved locale.
     async fn title(&self, context: &Context<'_>) -> String {
-        pick(context, &self.0.translations).map(|text| text.title.clone()).unwrap_or_default()
+        pick(context, &self.record.translations).map(|text| text.title.clone()).unwrap_or_default()
     }
 
     /// Short summary in the resolved locale.
-    async fn summary(&self, context: &Context<'_>) -> Option<String> {
-        pick(context, &self.0.translations).and_then(|text| text.summary.clone())
+    async fn summary(&self, context: &Context<'_>) -> Result<Option<String>> {
+        let record = self.with_texts(context).await?;
+        Ok(pick(context, &record.translations).and_then(|text| text.summary.clone()))
     }
 
     /// Markdown.
-    async fn body(&self, context: &Context<'_>) -> Option<String> {
-        pick(context, &self.0.translations).and_then(|text| text.body.clone())
+    async fn body(&self, context: &Context<'_>) -> Result<Option<String>> {
+        let record = self.with_texts(context).await?;
+        Ok(pick(context, &record.translations).and_then(|text| text.body.clone()))
     }
 
     /// The collection (edition) the case belongs to.
     async fn collection(&self, context: &Context<'_>) -> Result<Collection> {
+        if let Some(record) = &self.related.collection {
+            return Ok(Collection(record.clone()));
+        }
         let loaders = context.data::<Loaders>()?;
-        let id = self.0.model.collection_id;
+        let id = self.record.model.collection_id;
         let record = load(&loaders.collections, id).await?;
         Ok(Collection(
             record.ok_or_else(|| Error::Internal(format!("collection {id} of a case is missing")))?,
@@ -67,87 +113,106 @@ impl Case {
 
     /// The category (aspect) the case is classified under.
     async fn category(&self, context: &Context<'_>) -> Result<Category> {
+        if let Some(record) = &self.related.category {
+            return Ok(Category(record.clone()));
+        }
         let loaders = context.data::<Loaders>()?;
-        let id = self.0.model.category_id;
+        let id = self.record.model.category_id;
         let record = load(&loaders.categories, id).await?;
         Ok(Category(record.ok_or_else(|| Error::Internal(format!("category {id} of a case is missing")))?))
     }
 
     /// The organisations involved, lead first.
     async fn organisations(&self, context: &Context<'_>) -> Result<Vec<CaseOrganisation>> {
-        let loaders = context.data::<Loaders>()?;
-        let records = load(&loaders.case_organisations, self.0.model.id).await?.unwrap_or_default();
+        let records = match &self.related.organisations {
+            Some(records) => records.clone(),
+            None => {
+                let loaders = context.data::<Loaders>()?;
+                load(&loaders.case_organisations, self.record.model.id).await?.unwrap_or_default()
+            }
+        };
         Ok(records
             .iter()
             .map(|record| CaseOrganisation {
                 role: record.role.into(),
-                organisation: Organisation(Arc::new(record.organisation.clone())),
+                organisation: Organisation(record.organisation.clone()),
             })
             .collect())
     }
 
     /// The countries the case covers, by code.
     async fn countries(&self, context: &Context<'_>) -> Result<Vec<Country>> {
-        let loaders = context.data::<Loaders>()?;
-        let codes = load(&loaders.case_countries, self.0.model.id).await?.unwrap_or_default();
+        let codes = match &self.related.countries {
+            Some(codes) => codes.clone(),
+            None => {
+                let loaders = context.data::<Loaders>()?;
+                load(&loaders.case_countries, self.record.model.id).await?.unwrap_or_default()
+            }
+        };
         Ok(codes.iter().cloned().map(Country).collect())
     }
 
     /// The link of the industrial chain this case showcases.
     async fn industry_chain_link(&self) -> Option<OrganisationType> {
-        self.0.model.industry_chain_link.map(Into::into)
+        self.record.model.industry_chain_link.map(Into::into)
     }
 
     /// How the case was collected.
     async fn sourcing_method(&self) -> Option<SourcingMethod> {
-        self.0.model.sourcing_method.map(Into::into)
+        self.record.model.sourcing_method.map(Into::into)
     }
 
     /// Keywords, sorted.
     async fn tags(&self, context: &Context<'_>) -> Result<Vec<String>> {
+        if let Some(tags) = &self.related.tags {
+            return Ok(tags.to_vec());
+        }
         let loaders = context.data::<Loaders>()?;
-        Ok(load(&loaders.case_tags, self.0.model.id).await?.map(|tags| tags.to_vec()).unwrap_or_default())
+        Ok(load(&loaders.case_tags, self.record.model.id)
+            .await?
+            .map(|tags| tags.to_vec())
+            .unwrap_or_default())
     }
 
     /// Cover image URL, when there is one.
     async fn cover_image_url(&self) -> Option<&str> {
-        self.0.model.cover_image_url.as_deref()
+        self.record.model.cover_image_url.as_deref()
     }
 
     /// Publication state.
     async fn status(&self) -> CaseStatus {
-        self.0.model.status.into()
+        self.record.model.status.into()
     }
 
     /// Synthetic demo data, not a real case of the collection.
     async fn is_sample(&self) -> bool {
-        self.0.model.is_sample
+        self.record.model.is_sample
     }
 
     /// When it was published; null for drafts.
     async fn published_at(&self) -> Option<DateTime<Utc>> {
-        self.0.model.published_at
+        self.record.model.published_at
     }
 
     /// When it was created.
     async fn created_at(&self) -> DateTime<Utc> {
-        self.0.model.created_at
+        self.record.model.created_at
     }
 
     /// When it last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.model.updated_at
+        self.record.model.updated_at
     }
 
     /// Revision number, raised by every change (for optimistic concurrency and sync).
     async fn version(&self) -> i32 {
-        self.0.model.version
+        self.record.model.version
     }
 
     /// Follow-up actions concerning this case, by start date.
     async fn follow_up_actions(&self, context: &Context<'_>) -> Result<Vec<FollowUpAction>> {
         let loaders = context.data::<Loaders>()?;
-        let records = load(&loaders.case_follow_up_actions, self.0.model.id).await?.unwrap_or_default();
+        let records = load(&loaders.case_follow_up_actions, self.record.model.id).await?.unwrap_or_default();
         Ok(records.iter().map(|record| FollowUpAction(Arc::new(record.clone()))).collect())
     }
 
@@ -164,7 +229,7 @@ impl Case {
         let loaders = context.data::<Loaders>()?;
         let ids = loaders
             .related_cases
-            .load_one((self.0.model.id, first))
+            .load_one((self.record.model.id, first))
             .await
             .map_err(|error| Error::Internal(error.to_string()))?
             .unwrap_or_default();
@@ -178,22 +243,22 @@ impl Case {
             .iter()
             .filter_map(|id| found.get(id))
             .filter(|record| access.can_see(record.model.status))
-            .map(|record| Case(record.clone()))
+            .map(|record| Case::new(record.clone()))
             .collect())
     }
 
     /// The locale actually used for this object's texts (after fallback).
     pub async fn locale(&self, context: &Context<'_>) -> String {
-        shown_locale(context, &self.0.translations)
+        shown_locale(context, &self.record.translations)
     }
 
     /// Writing direction of `locale`.
     pub async fn direction(&self, context: &Context<'_>) -> TextDirection {
-        shown_direction(context, &self.0.translations)
+        shown_direction(context, &self.record.translations)
     }
 
     /// Every locale this object has texts in, sorted.
     pub async fn available_locales(&self) -> Vec<String> {
-        available(&self.0.translations)
+        available(&self.record.translations)
     }
 }

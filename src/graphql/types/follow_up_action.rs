@@ -76,7 +76,7 @@ impl FollowUpAction {
     async fn cases(&self, context: &Context<'_>) -> Result<Vec<Case>> {
         let loaders = context.data::<Loaders>()?;
         let cases = load(&loaders.follow_up_action_cases, self.0.model.id).await?.unwrap_or_default();
-        Ok(cases.iter().map(|record| Case(Arc::new(record.clone()))).collect())
+        Ok(cases.iter().map(|record| Case::new(Arc::new(record.clone()))).collect())
     }
 
     /// Synthetic demo data, not a real action.

@@ -6,15 +6,16 @@ pub mod order;
 use std::collections::HashMap;
 
 use entity::{case, case_translation};
+use sea_orm::DatabaseBackend;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Order, Query, SelectStatement};
-use sea_orm::{DatabaseBackend, FromQueryResult};
 
 pub use filter::CaseFilter;
 pub use order::{CaseOrder, CaseOrderField};
 
 use super::Store;
-use super::joined::{grouped, optional, select_prefixed};
+use super::joined::grouped;
 use super::page::{CursorKey, Page, SortValue, Window, finish_page};
+use super::positional::{Cursor, Positional, select_columns};
 use super::search::{self, Indexed, SearchQuery};
 use crate::error::Result;
 use order::{SEARCH_ALIAS, SORT_ALIAS};
@@ -26,6 +27,18 @@ pub struct CaseRecord {
     pub translations: Vec<case_translation::Model>,
     /// Relevance, when the list came from a search.
     pub score: Option<f64>,
+    /// Which of the texts were read.
+    pub texts: Texts,
+}
+
+/// Which texts of a case to read: lists that show only titles leave the summaries and
+/// bodies (most of a case's bytes) in the database.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Texts {
+    /// Titles, summaries and bodies.
+    Full,
+    /// Titles only: `summary` and `body` are `None` whatever is stored.
+    Titles,
 }
 
 /// A case list request: which cases, in what order.
@@ -134,7 +147,12 @@ impl CaseFilter {
 
 impl Store {
     /// One page of cases for `listing` within `window`.
-    pub async fn case_page(&self, listing: &CaseListing, window: &Window) -> Result<Page<CaseRecord>> {
+    pub async fn case_page(
+        &self,
+        listing: &CaseListing,
+        window: &Window,
+        texts: Texts,
+    ) -> Result<Page<CaseRecord>> {
         listing.order.validate(listing.filter.search.is_some())?;
         if listing.filter.search.is_some() && listing.search()?.is_none() {
             // A search without a searchable word matches nothing.
@@ -174,8 +192,12 @@ impl Store {
             found.push((id, computed, score));
         }
         let ids: Vec<i64> = found.iter().map(|(id, _, _)| *id).collect();
-        let mut records: HashMap<i64, CaseRecord> =
-            self.cases_by_ids(&ids).await?.into_iter().map(|record| (record.model.id, record)).collect();
+        let mut records: HashMap<i64, CaseRecord> = self
+            .cases_by_ids_with(&ids, texts)
+            .await?
+            .into_iter()
+            .map(|record| (record.model.id, record))
+            .collect();
         // A case deleted between the two statements is left out of the page.
         let models: Vec<(CaseRecord, CursorKey)> = found
             .into_iter()
@@ -230,24 +252,44 @@ impl Store {
 
     /// Cases by id (any status), with their texts, ordered by id.
     pub async fn cases_by_ids(&self, ids: &[i64]) -> Result<Vec<CaseRecord>> {
+        self.cases_by_ids_with(ids, Texts::Full).await
+    }
+
+    /// Cases by id (any status), with `texts`, ordered by id.
+    pub async fn cases_by_ids_with(&self, ids: &[i64], texts: Texts) -> Result<Vec<CaseRecord>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        self.cases_where(Expr::col((case::Entity, case::Column::Id)).is_in(ids.iter().copied())).await
+        self.cases_where(Expr::col((case::Entity, case::Column::Id)).is_in(ids.iter().copied()), texts).await
     }
 
-    /// The case with this slug (any status; callers check visibility).
-    pub async fn case_by_slug(&self, slug: &str) -> Result<Option<CaseRecord>> {
-        Ok(self.cases_where(Expr::col((case::Entity, case::Column::Slug)).eq(slug)).await?.into_iter().next())
+    /// The case with this slug (any status; callers check visibility), with `texts`.
+    pub async fn case_by_slug(&self, slug: &str, texts: Texts) -> Result<Option<CaseRecord>> {
+        Ok(self
+            .cases_where(Expr::col((case::Entity, case::Column::Slug)).eq(slug), texts)
+            .await?
+            .into_iter()
+            .next())
     }
 
     /// Cases meeting `condition`, each with its texts in every locale, in one statement:
-    /// `cases` (prefix `k_`) LEFT JOIN `case_translation` (prefix `kt_`).
-    async fn cases_where(&self, condition: Expr) -> Result<Vec<CaseRecord>> {
+    /// `cases` LEFT JOIN `case_translation`, read by position.
+    async fn cases_where(&self, condition: Expr, texts: Texts) -> Result<Vec<CaseRecord>> {
         let mut select = Query::select();
         select.from(case::Entity);
-        select_prefixed::<case::Entity>(&mut select, "k_");
-        select_prefixed::<case_translation::Entity>(&mut select, "kt_");
+        select_columns::<case::Entity>(&mut select);
+        match texts {
+            Texts::Full => select_columns::<case_translation::Entity>(&mut select),
+            Texts::Titles => {
+                for column in [
+                    case_translation::Column::CaseId,
+                    case_translation::Column::Locale,
+                    case_translation::Column::Title,
+                ] {
+                    select.expr(Expr::col((case_translation::Entity, column)));
+                }
+            }
+        }
         select
             .left_join(
                 case_translation::Entity,
@@ -260,16 +302,31 @@ impl Store {
         let groups = grouped(
             self.connection(),
             &select,
-            |row| {
-                let model = case::Model::from_query_result(row, "k_")?;
-                Ok((model.id, model))
+            |row| row.peek::<i64>(),
+            case::Model::read,
+            |row| match texts {
+                Texts::Full => case_translation::Model::read_optional(row),
+                Texts::Titles => title_optional(row),
             },
-            |row| optional::<case_translation::Model>(row, "kt_", "locale"),
         )
         .await?;
         Ok(groups
             .into_iter()
-            .map(|(_, model, translations)| CaseRecord { model, translations, score: None })
+            .map(|(_, model, translations)| CaseRecord { model, translations, score: None, texts })
             .collect())
     }
+}
+
+/// A translation's case id, locale and title (selected for [`Texts::Titles`]), or `None`
+/// when the LEFT JOIN found none.
+fn title_optional(row: &mut Cursor<'_>) -> Result<Option<case_translation::Model>> {
+    let case_id: Option<i64> = row.take()?;
+    let locale: Option<String> = row.take()?;
+    let title: Option<String> = row.take()?;
+    Ok(match (case_id, locale, title) {
+        (Some(case_id), Some(locale), Some(title)) => {
+            Some(case_translation::Model { case_id, locale, title, summary: None, body: None })
+        }
+        _ => None,
+    })
 }
