@@ -542,3 +542,34 @@ async fn rows_read_by_position_are_the_entities_read_by_name() {
     assert_eq!(read.len(), categories.len());
     assert!(read.iter().all(|record| categories.contains(&record.model)));
 }
+
+#[tokio::test]
+async fn a_page_ordered_by_a_case_column_is_read_in_one_statement() {
+    let app = TestApp::spawn_with_samples().await;
+    let statements = |query: &'static str| {
+        let app = &app;
+        async move {
+            let before = app.store.statements_executed();
+            let body = app.graphql(query).await;
+            assert!(body["errors"].is_null(), "{body}");
+            (app.store.statements_executed() - before, body)
+        }
+    };
+    // The page's ids are a subquery of the statement that reads its cases and titles.
+    let (newest, forward) = statements(
+        "{ cases(first: 5, orderBy: {field: UPDATED_AT, direction: ASC}) { nodes { slug title } } }",
+    )
+    .await;
+    assert_eq!(newest, 1);
+    let (_, backward) = statements(
+        "{ cases(last: 5, orderBy: {field: UPDATED_AT, direction: DESC}) { nodes { slug title } } }",
+    )
+    .await;
+    let mut reversed = backward["data"]["cases"]["nodes"].as_array().expect("nodes").clone();
+    reversed.reverse();
+    assert_eq!(&reversed, forward["data"]["cases"]["nodes"].as_array().expect("nodes"));
+    // A computed order (titles in the request's locale) finds the page first, then reads it.
+    let (by_title, _) =
+        statements("{ cases(first: 5, orderBy: {field: TITLE, direction: ASC}) { nodes { slug title } } }").await;
+    assert_eq!(by_title, 2);
+}

@@ -160,8 +160,9 @@ impl Store {
         }
         let order = &listing.order;
         // The page is found on narrow rows (id, sort value, score), so a search sorts its
-        // thousands of matches without carrying whole cases; the page's own rows are read
-        // afterwards, with their texts, in one statement.
+        // thousands of matches without carrying whole cases. Ordered by a column of the
+        // case, the page's ids are a subquery of the statement that reads its rows; a
+        // computed order or a search reads them afterwards, in a second statement.
         let index_only = listing.index_only(self.backend(), true)?;
         let mut select = Query::select();
         select.expr_as(case_id(index_only), Alias::new("id"));
@@ -178,6 +179,24 @@ impl Store {
         keyset.bound(&mut select, window)?;
         keyset.apply(&mut select, window.backward);
         select.limit(window.limit + 1);
+
+        if !searching && !order.is_computed() {
+            let rows = self
+                .cases_where(
+                    Expr::col((case::Entity, case::Column::Id)).in_subquery(select),
+                    texts,
+                    |outer| order.keyset().apply(outer, window.backward),
+                )
+                .await?;
+            let models = rows
+                .into_iter()
+                .map(|record| {
+                    let key = order.key_of(&record.model, None);
+                    (record, key)
+                })
+                .collect();
+            return Ok(finish_page(models, window));
+        }
 
         let rows = crate::store::statement::query_all(self.connection(), &select).await?;
         let mut found: Vec<(i64, Option<SortValue>, Option<f64>)> = Vec::with_capacity(rows.len());
@@ -260,21 +279,27 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        self.cases_where(Expr::col((case::Entity, case::Column::Id)).is_in(ids.iter().copied()), texts).await
+        self.cases_where(Expr::col((case::Entity, case::Column::Id)).is_in(ids.iter().copied()), texts, by_id)
+            .await
     }
 
     /// The case with this slug (any status; callers check visibility), with `texts`.
     pub async fn case_by_slug(&self, slug: &str, texts: Texts) -> Result<Option<CaseRecord>> {
         Ok(self
-            .cases_where(Expr::col((case::Entity, case::Column::Slug)).eq(slug), texts)
+            .cases_where(Expr::col((case::Entity, case::Column::Slug)).eq(slug), texts, by_id)
             .await?
             .into_iter()
             .next())
     }
 
-    /// Cases meeting `condition`, each with its texts in every locale, in one statement:
-    /// `cases` LEFT JOIN `case_translation`, read by position.
-    async fn cases_where(&self, condition: Expr, texts: Texts) -> Result<Vec<CaseRecord>> {
+    /// Cases meeting `condition`, in the order `order` adds, each with its texts in every
+    /// locale, in one statement: `cases` LEFT JOIN `case_translation`, read by position.
+    async fn cases_where(
+        &self,
+        condition: Expr,
+        texts: Texts,
+        order: impl FnOnce(&mut SelectStatement),
+    ) -> Result<Vec<CaseRecord>> {
         let mut select = Query::select();
         select.from(case::Entity);
         select_columns::<case::Entity>(&mut select);
@@ -296,9 +321,9 @@ impl Store {
                 Expr::col((case_translation::Entity, case_translation::Column::CaseId))
                     .equals((case::Entity, case::Column::Id)),
             )
-            .and_where(condition)
-            .order_by((case::Entity, case::Column::Id), Order::Asc)
-            .order_by((case_translation::Entity, case_translation::Column::Locale), Order::Asc);
+            .and_where(condition);
+        order(&mut select);
+        select.order_by((case_translation::Entity, case_translation::Column::Locale), Order::Asc);
         let groups = grouped(
             self.connection(),
             &select,
@@ -315,6 +340,11 @@ impl Store {
             .map(|(_, model, translations)| CaseRecord { model, translations, score: None, texts })
             .collect())
     }
+}
+
+/// Orders cases by id.
+fn by_id(select: &mut SelectStatement) {
+    select.order_by((case::Entity, case::Column::Id), Order::Asc);
 }
 
 /// A translation's case id, locale and title (selected for [`Texts::Titles`]), or `None`
