@@ -70,7 +70,7 @@ impl App {
         let gate = Gate::new(store.clone(), protection, cost_model).await?;
         let cors_origins = protection.cors_origins.clone();
         Ok(Self {
-            state: AppState { store, schema, gate, cors_origins },
+            state: AppState { store, schema, gate, cors_origins, documents: Default::default() },
             listener,
             metrics,
             metrics_listener,

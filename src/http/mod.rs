@@ -34,6 +34,8 @@ pub struct AppState {
     pub gate: Gate,
     /// Origins browsers may call from (CORS); none by default.
     pub cors_origins: Vec<String>,
+    /// Parsed GraphQL documents by text.
+    pub documents: graphql::Documents,
 }
 
 /// The whole router: `/graphql`, `/healthz`, `/readyz`, and `/metrics` when `metrics` is

@@ -570,6 +570,7 @@ async fn a_page_ordered_by_a_case_column_is_read_in_one_statement() {
     assert_eq!(&reversed, forward["data"]["cases"]["nodes"].as_array().expect("nodes"));
     // A computed order (titles in the request's locale) finds the page first, then reads it.
     let (by_title, _) =
-        statements("{ cases(first: 5, orderBy: {field: TITLE, direction: ASC}) { nodes { slug title } } }").await;
+        statements("{ cases(first: 5, orderBy: {field: TITLE, direction: ASC}) { nodes { slug title } } }")
+            .await;
     assert_eq!(by_title, 2);
 }

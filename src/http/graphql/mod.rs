@@ -5,7 +5,10 @@
 //! directives and cost, the caller's budget, then execution under a time limit. Whatever
 //! stops a request is a typed error with `extensions.code` and the request id.
 
+mod documents;
 mod transport;
+
+pub use documents::Documents;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
@@ -182,7 +185,7 @@ async fn run(
     let mut outcomes: Vec<Option<Outcome>> = Vec::with_capacity(requests.len());
     let mut planned: Vec<Planned> = Vec::new();
     for (index, raw) in requests.into_iter().enumerate() {
-        match plan(gate, raw) {
+        match plan(gate, &state.documents, raw) {
             Ok(mut plan) => {
                 if over_get && plan.analysis.operation_type != OperationType::Query {
                     return context.refuse(
@@ -279,7 +282,7 @@ async fn run(
 /// Checks one operation: length, then (parsed) depth, aliases, directives and cost. A
 /// document that does not parse, or names no operation to run, goes on at cost 0: the
 /// engine reports what is wrong without executing anything.
-fn plan(gate: &Gate, raw: RawRequest) -> Result<Planned, Error> {
+fn plan(gate: &Gate, documents: &Documents, raw: RawRequest) -> Result<Planned, Error> {
     gate.limits.check_text(&raw.query)?;
     let operation_name = raw.operation_name.clone();
     let variables = raw.variables.clone();
@@ -292,6 +295,7 @@ fn plan(gate: &Gate, raw: RawRequest) -> Result<Planned, Error> {
         cost: 0,
         introspection_keys: Vec::new(),
     };
+    documents.prepare(&mut request);
     let Ok(document) = request.parsed_query() else {
         return Ok(Planned { index: 0, request, analysis: unrunnable(), operation_name });
     };
