@@ -6,7 +6,9 @@ use clap::Parser;
 
 /// mimalloc instead of the system allocator: a request allocates and frees thousands of
 /// small objects (parsed documents, rows, response values) across threads, and glibc's
-/// malloc spent a fifth of a page request's CPU time on them (BENCHMARKS.md).
+/// malloc spent a fifth of a page request's CPU time on them (BENCHMARKS.md). With the
+/// crate's `override` feature it also serves C's malloc, so the bundled SQLite (which
+/// copies every value of every row) allocates from it too.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -77,6 +77,10 @@ struct Variables {
     slug: Option<String>,
 }
 
+/// The server's allocator (see the server's `main.rs`): mimalloc, for Rust and SQLite alike.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     match run(Cli::parse()).await {
