@@ -7,6 +7,7 @@
 #   bench/instructions.sh                          # server, by-slug and page, 200 requests each
 #   BINARY=/tmp/old-casegraph bench/instructions.sh
 #   WHO=baseline bench/instructions.sh             # the hand-written baseline
+#   KEEP=/tmp/profiles bench/instructions.sh       # keep the callgrind files (callgrind_annotate)
 #
 # Uses the SQLite file bench/run.sh seeds ($BENCH_DIR/read-$N.db; run that first). Each
 # scenario: start the server under callgrind, 30 warm-up requests, zero the counters,
@@ -87,5 +88,6 @@ for scenario in by-slug page; do
   kill "$server"; wait "$server" 2>/dev/null || true; server=""
   measured=$(grep -l "^trigger: dump measured\|measured" "$out"* | head -1)
   total=$(awk '/^(summary|totals):/ { print $2; exit }' "$measured")
+  if [ -n "${KEEP:-}" ]; then mkdir -p "$KEEP" && cp "$measured" "$KEEP/callgrind-$WHO-$scenario"; fi
   printf '| %s | %s | %s |\n' "$WHO" "$scenario" "$(awk -v t="$total" -v n="$REQUESTS" 'BEGIN { printf "%.0f", t / n }')"
 done

@@ -5,6 +5,7 @@ pub mod bulk;
 pub mod cases;
 pub mod catalogue;
 pub mod catalogue_cache;
+pub mod connection;
 pub mod content_version;
 pub mod directory;
 pub mod exchange;
@@ -29,13 +30,27 @@ use sea_orm::{ConnectOptions, Database, DatabaseBackend, DatabaseConnection, Ent
 
 use crate::config::Config;
 use crate::error::Result;
-use crate::telemetry;
+
+/// Rows a SQLite connection's worker thread may hand over before it waits for the reader.
+///
+/// sqlx runs each SQLite connection on its own thread and passes rows to the async reader
+/// through a channel of this capacity (50 by default). A statement with more rows than that
+/// (the organisations of a 20-case page are about 100) filled it, and from then on every row
+/// cost two thread switches: the worker slept on the full channel, the reader took one row and
+/// woke it, the worker preempted the reader to send one more. With room for a whole result
+/// the worker runs the statement through and the reader drains it in one go. The channel
+/// grows only as rows arrive, so the capacity is a bound, not an allocation.
+const SQLITE_ROW_CHANNEL: usize = 4096;
 
 /// A handle on the database; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Store {
+    /// The pool: migrations, writes and transactions, and every statement of a store not
+    /// bound to a request.
     db: DatabaseConnection,
-    statements: Arc<AtomicU64>,
+    /// Where this store's reads run: the pool, or a read request's held connection.
+    connection: connection::Connection,
+    observer: connection::Observer,
     /// In-process content generation (see [`content_version`]): bumped after every write.
     generation: Arc<AtomicU64>,
     /// Collections and categories in memory (off unless [`Store::cache_catalogue`]).
@@ -62,21 +77,19 @@ impl Store {
                     .synchronous(SqliteSynchronous::Normal)
                     .busy_timeout(Duration::from_secs(10))
                     .foreign_keys(true)
+                    .row_buffer_size(SQLITE_ROW_CHANNEL)
             });
         let mut db = Database::connect(options).await?;
         // Every statement sea-orm runs passes here: tests and operators can see how many
         // statements a request costs (this store's counter, and `db_statements_total` with
         // `db_statement_duration_seconds` on /metrics).
-        let statements = Arc::new(AtomicU64::new(0));
-        let counter = statements.clone();
-        db.set_metric_callback(move |info| {
-            counter.fetch_add(1, Ordering::Relaxed);
-            telemetry::metrics::record_statement(info.elapsed);
-            tracing::trace!(target: "casegraph::sql", elapsed = ?info.elapsed, failed = info.failed, sql = %info.statement.sql);
-        });
+        let observer = connection::Observer::default();
+        let recorder = observer.clone();
+        db.set_metric_callback(move |info| recorder.observe(info.elapsed, info.failed, &info.statement.sql));
         Ok(Self {
+            connection: connection::Connection::Pool(db.clone()),
             db,
-            statements,
+            observer,
             generation: Arc::new(AtomicU64::new(0)),
             catalogue_cache: Arc::new(catalogue_cache::CatalogueCache::default()),
         })
@@ -102,14 +115,29 @@ impl Store {
         Ok(())
     }
 
-    /// The underlying connection, for the data layer's own modules.
-    pub fn connection(&self) -> &DatabaseConnection {
+    /// This store for one read request: its statements run on one pooled connection, taken
+    /// at the first of them and given back when the last clone of the returned store is
+    /// dropped (see [`connection`]). Only for reads: writes go through [`Store::pool`].
+    #[must_use]
+    pub fn for_read_request(&self) -> Self {
+        let held = connection::Held::new(self.db.clone(), self.observer.clone());
+        Self { connection: connection::Connection::Held(Arc::new(held)), ..self.clone() }
+    }
+
+    /// The connection reads run on, for the data layer's own modules.
+    pub fn connection(&self) -> &connection::Connection {
+        &self.connection
+    }
+
+    /// The pool, for writes and transactions.
+    pub fn pool(&self) -> &DatabaseConnection {
         &self.db
     }
 
-    /// SQL statements run through this store since it connected.
+    /// SQL statements run through this store (and every store cloned from the same
+    /// connection) since it connected.
     pub fn statements_executed(&self) -> u64 {
-        self.statements.load(Ordering::Relaxed)
+        self.observer.count()
     }
 
     /// The in-process content generation: changes after every write through this store.

@@ -16,7 +16,7 @@ use crate::reference::{Reference, ReferenceCollection, ReferenceTerm};
 impl Store {
     /// Writes the reference collections and, for each, the reference categories.
     pub async fn load_reference(&self, reference: &Reference) -> Result<()> {
-        let transaction = self.connection().begin().await?;
+        let transaction = self.pool().begin().await?;
         for source in &reference.collections {
             let collection_id = upsert_collection(&transaction, source).await?;
             for term in &reference.categories {

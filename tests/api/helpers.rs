@@ -107,7 +107,13 @@ impl TestApp {
 
     /// An app started with `serve` (bind it to port 0).
     pub async fn spawn_serving(database: TestDatabase, serve: &ServeArgs) -> Self {
-        let app = App::build(&database.config(), serve).await.expect("app builds");
+        let config = database.config();
+        Self::spawn_configured(database, &config, serve).await
+    }
+
+    /// An app started with `config` (for `database`) and `serve` (bind it to port 0).
+    pub async fn spawn_configured(database: TestDatabase, config: &Config, serve: &ServeArgs) -> Self {
+        let app = App::build(config, serve).await.expect("app builds");
         let address = format!("http://{}", app.local_addr().expect("bound address"));
         let metrics_address =
             app.metrics_addr().expect("metrics address").map(|address| format!("http://{address}"));

@@ -8,6 +8,7 @@
 mod cases;
 mod catalogue;
 mod cli;
+mod connections;
 mod contract;
 mod dashboard;
 mod directory;

@@ -39,9 +39,10 @@ impl Db {
     /// Opens a pool of at most `connections` connections to `url`.
     pub async fn connect(url: &str, connections: u32) -> Result<Self, sqlx::Error> {
         if url.starts_with("sqlite:") {
-            // The GraphQL server's settings: SQLite's default page cache, and the journal mode
-            // of the file (WAL, set by the GraphQL server).
-            let options = SqliteConnectOptions::from_str(url)?;
+            // The GraphQL server's settings: SQLite's default page cache, the journal mode of
+            // the file (WAL, set by the GraphQL server), and room for 4,096 rows between a
+            // connection's thread and its reader (src/store/mod.rs, SQLITE_ROW_CHANNEL).
+            let options = SqliteConnectOptions::from_str(url)?.row_buffer_size(4096);
             let pool = SqlitePoolOptions::new()
                 .max_connections(connections)
                 .min_connections(1)

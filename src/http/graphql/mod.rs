@@ -233,11 +233,19 @@ async fn run(
     let mut costs: Vec<(usize, u64, u64)> = Vec::new();
     for plan in planned {
         let Planned { index, request, analysis, operation_name } = plan;
+        // A query reads on one pooled connection for all its statements (the store given
+        // to its resolvers and loaders holds it until the operation ends); a mutation writes
+        // through the pool, in transactions.
+        let store = match analysis.operation_type {
+            OperationType::Query => state.store.for_read_request(),
+            _ => state.store.clone(),
+        };
         let request = request
             .data(context.locale.clone())
             .data(access)
             .data(identity.clone())
-            .data(Loaders::new(&state.store, access.visible_statuses()));
+            .data(Loaders::new(&store, access.visible_statuses()))
+            .data(store);
         let response = match tokio::time::timeout(gate.limits.timeout, state.schema.execute(request)).await {
             Ok(response) => response,
             Err(_) => error_response(Error::Timeout(format!(

@@ -67,7 +67,7 @@ pub async fn import_file(store: &Store, path: &Path, format: ImportFormat) -> Re
         .await
         .map_err(|error| Error::Internal(format!("reading the import file failed: {error}")))??;
     let now = record::truncate(Utc::now());
-    let transaction = store.connection().begin().await?;
+    let transaction = store.pool().begin().await?;
     let snapshot = snapshot::read(&transaction).await?;
     let content = match parsed {
         Parsed::Document(document) => validate::document(document, &snapshot.ids),
@@ -124,7 +124,7 @@ fn read(path: &Path, format: ImportFormat) -> Result<Parsed> {
 pub async fn export_file(store: &Store, path: &Path) -> Result<ExportReport> {
     let started = Instant::now();
     // One read transaction, so the file is a consistent picture of the database.
-    let transaction = store.connection().begin().await?;
+    let transaction = store.pool().begin().await?;
     let snapshot = snapshot::read(&transaction).await?;
     transaction.commit().await?;
     let content = snapshot.content;

@@ -70,7 +70,7 @@ pub async fn generate(store: &Store, options: &SyntheticOptions) -> Result<Synth
     if options.cases == 0 {
         return Ok(SyntheticReport::default());
     }
-    let connection = store.connection();
+    let connection = store.pool();
     let plan = Plan::load(connection, options).await?;
 
     let mut transaction = IndexingTransaction::begin(connection).await?;
