@@ -61,7 +61,11 @@ pub fn build_schema(store: Store, options: SchemaOptions) -> CasegraphSchema {
         .register_output_type::<Localised>()
         .data(store)
         .data(statistics::StatisticsCache::new())
-        .data(MaxPage(options.max_page));
+        .data(MaxPage(options.max_page))
+        // An operation that passed validation before is checked again only for what its
+        // variables change (vendor/async-graphql/PATCHED.md): partners send the same few
+        // documents over and over, with other variables.
+        .cache_validation(true);
     if !options.introspection {
         builder = builder.disable_introspection().disable_suggestions();
     }

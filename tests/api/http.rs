@@ -90,3 +90,51 @@ async fn a_database_failure_is_masked_as_internal_with_a_request_id() {
         assert!(!text.to_lowercase().contains(&leak.to_lowercase()), "response leaks `{leak}`: {text}");
     }
 }
+
+/// Validation is remembered per operation (vendor/async-graphql/PATCHED.md): an operation
+/// that passed once is checked again for its variables' values, every time, and one that
+/// failed is checked in full again.
+#[tokio::test]
+async fn an_operation_seen_valid_is_still_checked_for_its_variables() {
+    let app = TestApp::spawn_with_samples().await;
+    let document = "query One($slug: String!, $first: Int) { case(slug: $slug) { slug } \
+                    cases(first: $first) { nodes { slug } } }";
+    let valid = app.graphql_with(document, json!({ "slug": "nope", "first": 2 }), &[]).await;
+    assert!(valid.get("errors").is_none(), "{valid}");
+    assert_eq!(valid["data"]["cases"]["nodes"].as_array().map(Vec::len), Some(2));
+
+    for variables in [json!({ "slug": 5, "first": 2 }), json!({ "slug": "nope", "first": "two" }), json!({})]
+    {
+        let first = app.graphql_with(document, variables.clone(), &[]).await;
+        assert_eq!(error_code(&first), Some("BAD_USER_INPUT"), "{variables}: {first}");
+        assert!(first["data"].is_null(), "{first}");
+        let again = app.graphql_with(document, variables.clone(), &[]).await;
+        let shown = |body: &Value| {
+            body["errors"].as_array().map(|errors| {
+                errors.iter().map(|e| (e["message"].clone(), e["locations"].clone())).collect::<Vec<_>>()
+            })
+        };
+        assert_eq!(shown(&again), shown(&first), "{variables}");
+        assert_eq!(error_code(&again), Some("BAD_USER_INPUT"));
+    }
+
+    let invalid = "query Two($slug: String!) { case(slug: $slug) { slug noSuchField } }";
+    for _ in 0..2 {
+        let body = app.graphql_with(invalid, json!({ "slug": "nope" }), &[]).await;
+        assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body}");
+        assert!(body["errors"][0]["message"].as_str().is_some_and(|message| message.contains("noSuchField")));
+    }
+
+    let two = "query A { collections { slug } } query B($n: Int!) { cases(first: $n) { nodes { slug } } }";
+    let post = |operation: &'static str, variables: Value| {
+        app.client.post(format!("{}/graphql", app.address)).json(&json!({
+            "query": two, "operationName": operation, "variables": variables
+        }))
+    };
+    let a: Value = post("A", json!({})).send().await.expect("sent").json().await.expect("json");
+    assert!(a.get("errors").is_none(), "{a}");
+    let b: Value = post("B", json!({ "n": "x" })).send().await.expect("sent").json().await.expect("json");
+    assert_eq!(error_code(&b), Some("BAD_USER_INPUT"), "{b}");
+    let b: Value = post("B", json!({ "n": 1 })).send().await.expect("sent").json().await.expect("json");
+    assert_eq!(b["data"]["cases"]["nodes"].as_array().map(Vec::len), Some(1), "{b}");
+}

@@ -7,6 +7,7 @@
 
 mod documents;
 mod transport;
+mod variables;
 
 pub use documents::Documents;
 
@@ -312,6 +313,7 @@ fn plan(gate: &Gate, documents: &Documents, raw: RawRequest) -> Result<Planned, 
     };
     gate.limits.check_analysis(&analysis)?;
     limits::check_no_nul(document, &variables)?;
+    variables::check_required(document, operation_name.as_deref(), &variables)?;
     let operation_name = operation_name.or_else(|| match &document.operations {
         DocumentOperations::Multiple(operations) if operations.len() == 1 => {
             operations.keys().next().map(|name| name.to_string())
