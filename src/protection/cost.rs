@@ -188,7 +188,7 @@ struct Walker<'a> {
 /// The fields of one response key, merged as execution merges them (the same field asked
 /// twice, directly or through fragments, is resolved once).
 struct Group<'d> {
-    parent: Option<String>,
+    parent: Option<&'d str>,
     fields: Vec<&'d Field>,
 }
 
@@ -196,23 +196,25 @@ impl<'d> Walker<'d> {
     /// Collects the fields of `sets` by (parent type, response key), expanding fragments;
     /// each fragment is expanded once per collection, as the GraphQL specification's
     /// CollectFields does, so fragment "bombs" cost linear time.
-    fn collect(&self, sets: &[(&'d SelectionSet, Option<String>)]) -> Vec<Group<'d>> {
+    fn collect(&self, sets: &[(&'d SelectionSet, Option<&'d str>)]) -> Vec<Group<'d>> {
+        /// A group's key: the parent type and the response key.
+        type Key<'d> = (Option<&'d str>, &'d str);
         fn visit<'d>(
             document: &'d ExecutableDocument,
             set: &'d SelectionSet,
-            parent: Option<String>,
+            parent: Option<&'d str>,
             visited: &mut Vec<&'d Name>,
-            groups: &mut Vec<(String, Group<'d>)>,
+            groups: &mut Vec<(Key<'d>, Group<'d>)>,
         ) {
             for selection in &set.items {
                 match &selection.node {
                     Selection::Field(field) => {
                         let field = &field.node;
                         let key = field.alias.as_ref().unwrap_or(&field.name).node.as_str();
-                        let key = format!("{}.{key}", parent.as_deref().unwrap_or_default());
+                        let key = (parent, key);
                         match groups.iter_mut().find(|(existing, _)| *existing == key) {
                             Some((_, group)) => group.fields.push(field),
-                            None => groups.push((key, Group { parent: parent.clone(), fields: vec![field] })),
+                            None => groups.push((key, Group { parent, fields: vec![field] })),
                         }
                     }
                     Selection::InlineFragment(fragment) => {
@@ -220,14 +222,8 @@ impl<'d> Walker<'d> {
                             .node
                             .type_condition
                             .as_ref()
-                            .map(|condition| condition.node.on.node.to_string());
-                        visit(
-                            document,
-                            &fragment.node.selection_set.node,
-                            on.or_else(|| parent.clone()),
-                            visited,
-                            groups,
-                        );
+                            .map(|condition| condition.node.on.node.as_str());
+                        visit(document, &fragment.node.selection_set.node, on.or(parent), visited, groups);
                     }
                     Selection::FragmentSpread(spread) => {
                         let name = &spread.node.fragment_name.node;
@@ -236,7 +232,7 @@ impl<'d> Walker<'d> {
                         }
                         visited.push(name);
                         if let Some(fragment) = document.fragments.get(name) {
-                            let on = fragment.node.type_condition.node.on.node.to_string();
+                            let on = fragment.node.type_condition.node.on.node.as_str();
                             visit(document, &fragment.node.selection_set.node, Some(on), visited, groups);
                         }
                     }
@@ -246,16 +242,16 @@ impl<'d> Walker<'d> {
         let mut groups = Vec::new();
         let mut visited = Vec::new();
         for (set, parent) in sets {
-            visit(self.document, set, parent.clone(), &mut visited, &mut groups);
+            visit(self.document, set, *parent, &mut visited, &mut groups);
         }
         groups.into_iter().map(|(_, group)| group).collect()
     }
 
-    fn selection_set(&self, set: &'d SelectionSet, parent: Option<&str>) -> Measure {
-        self.sets(&[(set, parent.map(str::to_owned))])
+    fn selection_set(&self, set: &'d SelectionSet, parent: Option<&'d str>) -> Measure {
+        self.sets(&[(set, parent)])
     }
 
-    fn sets(&self, sets: &[(&'d SelectionSet, Option<String>)]) -> Measure {
+    fn sets(&self, sets: &[(&'d SelectionSet, Option<&'d str>)]) -> Measure {
         let mut measure = Measure::default();
         for group in self.collect(sets) {
             measure.add(self.group(&group, None));
@@ -270,8 +266,8 @@ impl<'d> Walker<'d> {
             return Measure::default();
         };
         let name = field.name.node.as_str();
-        let children = |parent: Option<&str>| -> Vec<(&'d SelectionSet, Option<String>)> {
-            group.fields.iter().map(|field| (&field.selection_set.node, parent.map(str::to_owned))).collect()
+        let children = |parent: Option<&'d str>| -> Vec<(&'d SelectionSet, Option<&'d str>)> {
+            group.fields.iter().map(|field| (&field.selection_set.node, parent)).collect()
         };
         if name == "__typename" {
             return Measure { cost: 0, depth: 1 };
@@ -281,11 +277,9 @@ impl<'d> Walker<'d> {
             let inner = self.sets(&children(None));
             return Measure { cost: 1, depth: inner.depth + 1 };
         }
-        let field_type = group
-            .parent
-            .as_deref()
-            .and_then(|parent| self.model.fields.get(parent))
-            .and_then(|fields| fields.get(name));
+        let model: &'d CostModel = self.model;
+        let field_type =
+            group.parent.and_then(|parent| model.fields.get(parent)).and_then(|fields| fields.get(name));
         let Some(field_type) = field_type else {
             // Unknown here (introspection types, or an invalid field that validation
             // rejects): depth only.
@@ -298,7 +292,7 @@ impl<'d> Walker<'d> {
         let inner = if self.model.connections.contains(&field_type.named) {
             let size = self.page_size(field);
             let mut inner = Measure::default();
-            for child in self.collect(&children(Some(&field_type.named))) {
+            for child in self.collect(&children(Some(field_type.named.as_str()))) {
                 let is_items = child
                     .fields
                     .first()
@@ -307,11 +301,11 @@ impl<'d> Walker<'d> {
             }
             inner
         } else {
-            self.sets(&children(Some(&field_type.named)))
+            self.sets(&children(Some(field_type.named.as_str())))
         };
         let each = inner.cost.saturating_add(1);
         let count = if field_type.list {
-            items.unwrap_or_else(|| self.list_size(field, group.parent.as_deref().unwrap_or_default(), name))
+            items.unwrap_or_else(|| self.list_size(field, group.parent.unwrap_or_default(), name))
         } else {
             1
         };

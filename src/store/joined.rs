@@ -2,8 +2,8 @@
 //! rows are regrouped in the order they came.
 
 use entity::{follow_up_action, follow_up_action_translation, organisation, organisation_translation};
-use sea_orm::ConnectionTrait;
 use sea_orm::sea_query::{Expr, ExprTrait, SelectStatement};
+use sea_orm::{ConnectionTrait, Statement};
 
 use super::positional::{Cursor, Positional, select_columns};
 use crate::error::Result;
@@ -23,7 +23,24 @@ where
     K: PartialEq,
     P: Positional,
 {
-    let rows = crate::store::statement::query_all(connection, select).await?;
+    let statement = crate::store::statement::build(connection.get_database_backend(), select);
+    grouped_statement(connection, statement, key, parent, child).await
+}
+
+/// [`grouped`], for a statement already built (see [`crate::store::statement::Shapes`]).
+pub async fn grouped_statement<C, K, P, T>(
+    connection: &C,
+    statement: Statement,
+    key: impl Fn(&mut Cursor<'_>) -> Result<K>,
+    parent: impl Fn(&mut Cursor<'_>) -> Result<P>,
+    child: impl Fn(&mut Cursor<'_>) -> Result<Option<T>>,
+) -> Result<Vec<(K, P, Vec<T>)>>
+where
+    C: ConnectionTrait,
+    K: PartialEq,
+    P: Positional,
+{
+    let rows = connection.query_all_raw(statement).await?;
     let mut groups: Vec<(K, P, Vec<T>)> = Vec::new();
     for row in &rows {
         let mut cursor = Cursor::new(row);

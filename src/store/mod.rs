@@ -55,6 +55,8 @@ pub struct Store {
     generation: Arc<AtomicU64>,
     /// Collections and categories in memory (off unless [`Store::cache_catalogue`]).
     catalogue_cache: Arc<catalogue_cache::CatalogueCache>,
+    /// Texts of the relation statements, by shape (see [`statement::Shapes`]).
+    shapes: Arc<statement::Shapes>,
 }
 
 impl Store {
@@ -92,6 +94,7 @@ impl Store {
             observer,
             generation: Arc::new(AtomicU64::new(0)),
             catalogue_cache: Arc::new(catalogue_cache::CatalogueCache::default()),
+            shapes: Arc::new(statement::Shapes::default()),
         })
     }
 
@@ -127,6 +130,11 @@ impl Store {
     /// The connection reads run on, for the data layer's own modules.
     pub fn connection(&self) -> &connection::Connection {
         &self.connection
+    }
+
+    /// Texts of the statements that read relations by ids, kept by shape.
+    pub fn shapes(&self) -> &statement::Shapes {
+        &self.shapes
     }
 
     /// The pool, for writes and transactions.

@@ -15,7 +15,8 @@ use sea_orm::{ActiveEnum, ConnectionTrait};
 use super::Store;
 use super::cases::{CaseRecord, Texts};
 use super::joined::{
-    FollowUpActionRecord, OrganisationRecord, follow_up_action_columns, grouped, organisation_columns,
+    FollowUpActionRecord, OrganisationRecord, follow_up_action_columns, grouped, grouped_statement,
+    organisation_columns,
 };
 use super::positional::{Positional, select_columns};
 use crate::error::Result;
@@ -30,19 +31,24 @@ pub struct CaseOrganisationRecord {
 impl Store {
     /// Organisations by id, with their texts.
     pub async fn organisations_by_ids(&self, ids: &[i64]) -> Result<Vec<OrganisationRecord>> {
-        let mut select = Query::select();
-        select.from(organisation::Entity);
-        organisation_columns(&mut select);
-        select
-            .and_where(Expr::col((organisation::Entity, organisation::Column::Id)).is_in(ids.iter().copied()))
-            .order_by((organisation::Entity, organisation::Column::Id), Order::Asc)
-            .order_by(
-                (organisation_translation::Entity, organisation_translation::Column::Locale),
-                Order::Asc,
-            );
-        let groups = grouped(
+        let statement = self.shapes().by_ids(self.backend(), "organisations_by_ids", ids, || {
+            let mut select = Query::select();
+            select.from(organisation::Entity);
+            organisation_columns(&mut select);
+            select
+                .and_where(
+                    Expr::col((organisation::Entity, organisation::Column::Id)).is_in(ids.iter().copied()),
+                )
+                .order_by((organisation::Entity, organisation::Column::Id), Order::Asc)
+                .order_by(
+                    (organisation_translation::Entity, organisation_translation::Column::Locale),
+                    Order::Asc,
+                );
+            select
+        });
+        let groups = grouped_statement(
             self.connection(),
-            &select,
+            statement,
             |row| row.peek::<i64>(),
             organisation::Model::read,
             organisation_translation::Model::read_optional,
@@ -108,32 +114,35 @@ impl Store {
         &self,
         case_ids: &[i64],
     ) -> Result<HashMap<i64, Vec<CaseOrganisationRecord>>> {
-        let mut select = Query::select();
-        select
-            .column((case_organisation::Entity, case_organisation::Column::CaseId))
-            .column((case_organisation::Entity, case_organisation::Column::Role))
-            .from(case_organisation::Entity)
-            .inner_join(
-                organisation::Entity,
-                Expr::col((organisation::Entity, organisation::Column::Id))
-                    .equals((case_organisation::Entity, case_organisation::Column::OrganisationId)),
-            );
-        organisation_columns(&mut select);
-        select
-            .and_where(
-                Expr::col((case_organisation::Entity, case_organisation::Column::CaseId))
-                    .is_in(case_ids.iter().copied()),
-            )
-            .order_by((case_organisation::Entity, case_organisation::Column::CaseId), Order::Asc)
-            .order_by((case_organisation::Entity, case_organisation::Column::Position), Order::Asc)
-            .order_by((organisation::Entity, organisation::Column::Id), Order::Asc)
-            .order_by(
-                (organisation_translation::Entity, organisation_translation::Column::Locale),
-                Order::Asc,
-            );
-        let groups = grouped(
+        let statement = self.shapes().by_ids(self.backend(), "case_organisations", case_ids, || {
+            let mut select = Query::select();
+            select
+                .column((case_organisation::Entity, case_organisation::Column::CaseId))
+                .column((case_organisation::Entity, case_organisation::Column::Role))
+                .from(case_organisation::Entity)
+                .inner_join(
+                    organisation::Entity,
+                    Expr::col((organisation::Entity, organisation::Column::Id))
+                        .equals((case_organisation::Entity, case_organisation::Column::OrganisationId)),
+                );
+            organisation_columns(&mut select);
+            select
+                .and_where(
+                    Expr::col((case_organisation::Entity, case_organisation::Column::CaseId))
+                        .is_in(case_ids.iter().copied()),
+                )
+                .order_by((case_organisation::Entity, case_organisation::Column::CaseId), Order::Asc)
+                .order_by((case_organisation::Entity, case_organisation::Column::Position), Order::Asc)
+                .order_by((organisation::Entity, organisation::Column::Id), Order::Asc)
+                .order_by(
+                    (organisation_translation::Entity, organisation_translation::Column::Locale),
+                    Order::Asc,
+                );
+            select
+        });
+        let groups = grouped_statement(
             self.connection(),
-            &select,
+            statement,
             |row| {
                 let case_id: i64 = row.take()?;
                 let role: OrganisationRole = row.take()?;
@@ -155,15 +164,17 @@ impl Store {
 
     /// The country codes of each case, sorted.
     pub async fn case_countries(&self, case_ids: &[i64]) -> Result<HashMap<i64, Vec<String>>> {
-        let select = Query::select()
-            .columns([case_country::Column::CaseId, case_country::Column::CountryCode])
-            .from(case_country::Entity)
-            .and_where(Expr::col(case_country::Column::CaseId).is_in(case_ids.iter().copied()))
-            .order_by(case_country::Column::CaseId, Order::Asc)
-            .order_by(case_country::Column::CountryCode, Order::Asc)
-            .to_owned();
+        let statement = self.shapes().by_ids(self.backend(), "case_countries", case_ids, || {
+            Query::select()
+                .columns([case_country::Column::CaseId, case_country::Column::CountryCode])
+                .from(case_country::Entity)
+                .and_where(Expr::col(case_country::Column::CaseId).is_in(case_ids.iter().copied()))
+                .order_by(case_country::Column::CaseId, Order::Asc)
+                .order_by(case_country::Column::CountryCode, Order::Asc)
+                .to_owned()
+        });
         let mut by_case: HashMap<i64, Vec<String>> = HashMap::new();
-        for row in crate::store::statement::query_all(self.connection(), &select).await? {
+        for row in self.connection().query_all_raw(statement).await? {
             by_case.entry(row.try_get("", "case_id")?).or_default().push(row.try_get("", "country_code")?);
         }
         Ok(by_case)
@@ -171,22 +182,25 @@ impl Store {
 
     /// The tags of each case, sorted.
     pub async fn case_tags(&self, case_ids: &[i64]) -> Result<HashMap<i64, Vec<String>>> {
-        let select = Query::select()
-            .column((case_tag::Entity, case_tag::Column::CaseId))
-            .column((tag::Entity, tag::Column::Name))
-            .from(case_tag::Entity)
-            .inner_join(
-                tag::Entity,
-                Expr::col((tag::Entity, tag::Column::Id)).equals((case_tag::Entity, case_tag::Column::TagId)),
-            )
-            .and_where(
-                Expr::col((case_tag::Entity, case_tag::Column::CaseId)).is_in(case_ids.iter().copied()),
-            )
-            .order_by((case_tag::Entity, case_tag::Column::CaseId), Order::Asc)
-            .order_by((tag::Entity, tag::Column::Name), Order::Asc)
-            .to_owned();
+        let statement = self.shapes().by_ids(self.backend(), "case_tags", case_ids, || {
+            Query::select()
+                .column((case_tag::Entity, case_tag::Column::CaseId))
+                .column((tag::Entity, tag::Column::Name))
+                .from(case_tag::Entity)
+                .inner_join(
+                    tag::Entity,
+                    Expr::col((tag::Entity, tag::Column::Id))
+                        .equals((case_tag::Entity, case_tag::Column::TagId)),
+                )
+                .and_where(
+                    Expr::col((case_tag::Entity, case_tag::Column::CaseId)).is_in(case_ids.iter().copied()),
+                )
+                .order_by((case_tag::Entity, case_tag::Column::CaseId), Order::Asc)
+                .order_by((tag::Entity, tag::Column::Name), Order::Asc)
+                .to_owned()
+        });
         let mut by_case: HashMap<i64, Vec<String>> = HashMap::new();
-        for row in crate::store::statement::query_all(self.connection(), &select).await? {
+        for row in self.connection().query_all_raw(statement).await? {
             by_case.entry(row.try_get("", "case_id")?).or_default().push(row.try_get("", "name")?);
         }
         Ok(by_case)
