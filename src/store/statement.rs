@@ -22,7 +22,7 @@ const SHAPES_KEPT: usize = 1024;
 /// Longest list of ids whose statement text [`Shapes`] keeps.
 const LONGEST_KEPT_LIST: usize = 1000;
 
-/// Texts of the statements that read relations by a list of ids, kept by shape.
+/// Texts of the statements that read by a list of ids (or by a few values), kept by shape.
 ///
 /// Building a statement's SQL with sea-query (quoting and writing every column, join and
 /// order) was 6% of the instructions of a case-by-slug request, for texts that depend only on
@@ -36,6 +36,13 @@ pub struct Shapes {
 }
 
 impl Shapes {
+    /// Whether the text of `shape` with `values` values is kept.
+    pub fn is_kept(&self, shape: &str, values: usize) -> bool {
+        self.texts
+            .lock()
+            .is_ok_and(|texts| texts.keys().any(|(kept, count)| *kept == shape && *count == values))
+    }
+
     /// The statement `select` builds for `backend`, given that its text depends on nothing
     /// but `shape` and the number of `ids`, and that its values are `ids`.
     pub fn by_ids(
@@ -45,8 +52,20 @@ impl Shapes {
         ids: &[i64],
         select: impl FnOnce() -> SelectStatement,
     ) -> Statement {
-        let key = (shape, ids.len());
-        let values = Values(ids.iter().map(|&id| Value::BigInt(Some(id))).collect());
+        self.by_values(backend, shape, ids.iter().map(|&id| Value::BigInt(Some(id))).collect(), select)
+    }
+
+    /// The statement `select` builds for `backend`, given that its text depends on nothing
+    /// but `shape` and the number of `values`, and that its values are `values`, in order.
+    pub fn by_values(
+        &self,
+        backend: DatabaseBackend,
+        shape: &'static str,
+        values: Vec<Value>,
+        select: impl FnOnce() -> SelectStatement,
+    ) -> Statement {
+        let key = (shape, values.len());
+        let values = Values(values);
         let kept = self.texts.lock().ok().and_then(|texts| texts.get(&key).cloned());
         if let Some(sql) = kept {
             let statement = Statement { sql: sql.to_string(), values: Some(values), db_backend: backend };
@@ -59,7 +78,7 @@ impl Shapes {
             return statement;
         }
         let built = build(backend, &select());
-        if ids.len() <= LONGEST_KEPT_LIST
+        if values.0.len() <= LONGEST_KEPT_LIST
             && built.values.as_ref() == Some(&values)
             && let Ok(mut texts) = self.texts.lock()
             && texts.len() < SHAPES_KEPT

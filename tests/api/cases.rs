@@ -483,6 +483,13 @@ async fn a_case_by_slug_reads_each_relation_once_whatever_its_selection_shape() 
     // The case, its organisations, its countries, its tags: one statement each.
     assert_eq!(inline, 4, "statements of the inline selection");
     assert_eq!(fragments, inline, "statements with fragments and aliases");
+    // Their SQL texts are kept by shape after the first request (store::statement::Shapes;
+    // debug builds check every kept text against a fresh build).
+    let shapes = app.store.shapes();
+    assert!(shapes.is_kept("case_by_slug_titles", 1));
+    for relation in ["case_organisations", "case_countries", "case_tags"] {
+        assert!(shapes.is_kept(relation, 1), "{relation}");
+    }
 }
 
 #[tokio::test]

@@ -6,17 +6,17 @@ pub mod order;
 use std::collections::HashMap;
 
 use entity::{case, case_translation};
-use sea_orm::DatabaseBackend;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Order, Query, SelectStatement};
+use sea_orm::{DatabaseBackend, Statement};
 
 pub use filter::CaseFilter;
 pub use order::{CaseOrder, CaseOrderField};
 
-use super::Store;
-use super::joined::grouped;
+use super::joined::grouped_statement;
 use super::page::{CursorKey, Page, SortValue, Window, finish_page};
 use super::positional::{Cursor, Positional, select_columns};
 use super::search::{self, Indexed, SearchQuery};
+use super::{Store, statement};
 use crate::error::Result;
 use order::{SEARCH_ALIAS, SORT_ALIAS};
 
@@ -285,11 +285,14 @@ impl Store {
 
     /// The case with this slug (any status; callers check visibility), with `texts`.
     pub async fn case_by_slug(&self, slug: &str, texts: Texts) -> Result<Option<CaseRecord>> {
-        Ok(self
-            .cases_where(Expr::col((case::Entity, case::Column::Slug)).eq(slug), texts, by_id)
-            .await?
-            .into_iter()
-            .next())
+        let shape = match texts {
+            Texts::Full => "case_by_slug",
+            Texts::Titles => "case_by_slug_titles",
+        };
+        let statement = self.shapes().by_values(self.backend(), shape, vec![slug.into()], || {
+            cases_select(Expr::col((case::Entity, case::Column::Slug)).eq(slug), texts, by_id)
+        });
+        Ok(self.cases_of(statement, texts).await?.into_iter().next())
     }
 
     /// Cases meeting `condition`, in the order `order` adds, each with its texts in every
@@ -300,33 +303,15 @@ impl Store {
         texts: Texts,
         order: impl FnOnce(&mut SelectStatement),
     ) -> Result<Vec<CaseRecord>> {
-        let mut select = Query::select();
-        select.from(case::Entity);
-        select_columns::<case::Entity>(&mut select);
-        match texts {
-            Texts::Full => select_columns::<case_translation::Entity>(&mut select),
-            Texts::Titles => {
-                for column in [
-                    case_translation::Column::CaseId,
-                    case_translation::Column::Locale,
-                    case_translation::Column::Title,
-                ] {
-                    select.expr(Expr::col((case_translation::Entity, column)));
-                }
-            }
-        }
-        select
-            .left_join(
-                case_translation::Entity,
-                Expr::col((case_translation::Entity, case_translation::Column::CaseId))
-                    .equals((case::Entity, case::Column::Id)),
-            )
-            .and_where(condition);
-        order(&mut select);
-        select.order_by((case_translation::Entity, case_translation::Column::Locale), Order::Asc);
-        let groups = grouped(
+        let select = cases_select(condition, texts, order);
+        self.cases_of(statement::build(self.backend(), &select), texts).await
+    }
+
+    /// The cases a statement built by [`cases_select`] (with `texts`) reads.
+    async fn cases_of(&self, statement: Statement, texts: Texts) -> Result<Vec<CaseRecord>> {
+        let groups = grouped_statement(
             self.connection(),
-            &select,
+            statement,
             |row| row.peek::<i64>(),
             case::Model::read,
             |row| match texts {
@@ -340,6 +325,36 @@ impl Store {
             .map(|(_, model, translations)| CaseRecord { model, translations, score: None, texts })
             .collect())
     }
+}
+
+/// `cases` LEFT JOIN `case_translation` where `condition` holds, in the order `order` adds
+/// then by locale; the translations' summaries and bodies only for [`Texts::Full`].
+fn cases_select(condition: Expr, texts: Texts, order: impl FnOnce(&mut SelectStatement)) -> SelectStatement {
+    let mut select = Query::select();
+    select.from(case::Entity);
+    select_columns::<case::Entity>(&mut select);
+    match texts {
+        Texts::Full => select_columns::<case_translation::Entity>(&mut select),
+        Texts::Titles => {
+            for column in [
+                case_translation::Column::CaseId,
+                case_translation::Column::Locale,
+                case_translation::Column::Title,
+            ] {
+                select.expr(Expr::col((case_translation::Entity, column)));
+            }
+        }
+    }
+    select
+        .left_join(
+            case_translation::Entity,
+            Expr::col((case_translation::Entity, case_translation::Column::CaseId))
+                .equals((case::Entity, case::Column::Id)),
+        )
+        .and_where(condition);
+    order(&mut select);
+    select.order_by((case_translation::Entity, case_translation::Column::Locale), Order::Asc);
+    select
 }
 
 /// Orders cases by id.
