@@ -7,13 +7,14 @@ use async_graphql::{Context, Object, Result, SimpleObject};
 
 use super::access::Access;
 use super::inputs::{CaseFilterInput, CaseOrderInput};
-use super::prefetch::{self, CaseNeeds, texts_for};
+use super::prefetch::{self, CaseNeeds, case_detail};
 use super::types::Case;
 use super::types::localised::preference;
 use crate::error::Error;
 use crate::locale::DEFAULT_LOCALE;
 use crate::store::Store;
-use crate::store::cases::{CaseFilter, CaseListing, CaseRecord, Texts};
+use crate::store::brief::Detail;
+use crate::store::cases::{CaseFilter, CaseListing, CaseRecord};
 use crate::store::page::{CursorKey, Page, PageArguments, Window, encode_cursor};
 use crate::store::search::{SearchQuery, snippet};
 
@@ -102,19 +103,20 @@ impl CaseListArguments {
         )?;
         let look_ahead = context.look_ahead();
         let nodes = [look_ahead.field("nodes"), look_ahead.field("edges").field("node")];
-        let texts = if look_ahead.field("edges").field("highlights").exists() {
-            Texts::Full
+        // Highlights are cut from the summaries and bodies.
+        let detail = if look_ahead.field("edges").field("highlights").exists() {
+            Detail::Full
         } else {
-            texts_for(&nodes)
+            case_detail(&nodes)
         };
         // The count, when asked for, runs beside the page on a second connection rather than
         // after it: a search's page and count each pay for the full-text match.
         let (page, total) = if look_ahead.field("totalCount").exists() {
             let (page, total) =
-                tokio::join!(store.case_page(&listing, &window, texts), store.count_cases(&listing));
+                tokio::join!(store.case_page(&listing, &window, detail), store.count_cases(&listing));
             (page?, Some(total?))
         } else {
-            (store.case_page(&listing, &window, texts).await?, None)
+            (store.case_page(&listing, &window, detail).await?, None)
         };
         let page = page.map(Arc::new);
         let needs = CaseNeeds::of(&nodes);
@@ -210,7 +212,7 @@ impl CaseEdge {
         let Some(query) = &self.search else {
             return Ok(Vec::new());
         };
-        let record = self.case.with_texts(context).await?;
+        let record = self.case.full(context).await?;
         Ok(case_highlights(context, &record, query))
     }
 }

@@ -9,6 +9,7 @@ use async_graphql::dataloader::{DataLoader, Loader};
 
 use crate::error::Error;
 use crate::store::Store;
+use crate::store::brief::Detail;
 use crate::store::cases::CaseRecord;
 use crate::store::catalogue::{CategoryRecord, CollectionRecord};
 use crate::store::joined::{FollowUpActionRecord, OrganisationRecord};
@@ -84,7 +85,7 @@ loader!(
 loader!(
     /// Organisations of a case, by case id.
     CaseOrganisationsLoader, i64, Arc<Vec<CaseOrganisationRecord>>, |store, keys| {
-        Ok(store.case_organisations(keys).await?.into_iter().map(|(k, v)| (k, Arc::new(v))).collect())
+        Ok(store.case_organisations(keys, Detail::Full).await?.into_iter().map(|(k, v)| (k, Arc::new(v))).collect())
     }
 );
 loader!(

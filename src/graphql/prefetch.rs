@@ -15,14 +15,18 @@ use async_graphql::{Context, Lookahead};
 use super::loaders::Loaders;
 use super::types::case::{Case, Related};
 use crate::error::Error;
-use crate::store::cases::{CaseRecord, Texts};
+use crate::store::Store;
+use crate::store::brief::Detail;
+use crate::store::cases::CaseRecord;
+use crate::store::relations::CaseOrganisationRecord;
 
 /// The relations a selection of cases asks for.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct CaseNeeds {
     pub category: bool,
     pub collection: bool,
-    pub organisations: bool,
+    /// The organisations, and how much of them the selection shows.
+    pub organisations: Option<Detail>,
     pub countries: bool,
     pub tags: bool,
 }
@@ -35,7 +39,13 @@ impl CaseNeeds {
         Self {
             category: asks("category"),
             collection: asks("collection"),
-            organisations: asks("organisations"),
+            organisations: asks("organisations").then(|| {
+                let organisations: Vec<Lookahead<'_>> = selections
+                    .iter()
+                    .map(|selection| selection.field("organisations").field("organisation"))
+                    .collect();
+                detail_for(&organisations, ORGANISATION_BRIEF_FIELDS)
+            }),
             countries: asks("countries"),
             tags: asks("tags"),
         }
@@ -43,15 +53,50 @@ impl CaseNeeds {
 
     /// Whether any relation is asked for.
     pub fn any(&self) -> bool {
-        self.category || self.collection || self.organisations || self.countries || self.tags
+        self.category || self.collection || self.organisations.is_some() || self.countries || self.tags
     }
 }
 
-/// The texts to read for the case selections `selections`: titles only unless a summary or
-/// a body is asked for.
-pub fn texts_for(selections: &[Lookahead<'_>]) -> Texts {
-    let asks = |name: &str| selections.iter().any(|selection| selection.field(name).exists());
-    if asks("summary") || asks("body") { Texts::Full } else { Texts::Titles }
+/// The fields of `Case` a brief read answers (see [`Detail::Brief`]): its brief columns,
+/// its titles, and what is read from other tables.
+const CASE_BRIEF_FIELDS: &[&str] = &[
+    "__typename",
+    "id",
+    "slug",
+    "title",
+    "collection",
+    "category",
+    "organisations",
+    "countries",
+    "tags",
+    "status",
+    "isSample",
+    "publishedAt",
+    "followUpActions",
+    "relatedCases",
+    "locale",
+    "direction",
+    "availableLocales",
+];
+
+/// The fields of `Organisation` a brief read answers: its id, slug and names, and its cases.
+const ORGANISATION_BRIEF_FIELDS: &[&str] =
+    &["__typename", "id", "slug", "name", "cases", "locale", "direction", "availableLocales"];
+
+/// How much to read of the cases selected by `selections`: [`Detail::Brief`] when every
+/// field selected (fragments included) is one a brief read answers.
+pub fn case_detail(selections: &[Lookahead<'_>]) -> Detail {
+    detail_for(selections, CASE_BRIEF_FIELDS)
+}
+
+/// [`Detail::Brief`] when every field `selections` select is in `brief`, else
+/// [`Detail::Full`]. A field under `@skip` or `@include(if: false)` counts as selected.
+fn detail_for(selections: &[Lookahead<'_>], brief: &[&str]) -> Detail {
+    let all_brief = selections
+        .iter()
+        .flat_map(Lookahead::selection_fields)
+        .all(|selected| selected.selection_set().all(|field| brief.contains(&field.name())));
+    if all_brief { Detail::Brief } else { Detail::Full }
 }
 
 /// The cases of `records`, each with the relations `needs` names, read for all of them at
@@ -73,7 +118,7 @@ pub async fn cases(
     let (categories, collections, organisations, countries, tags) = tokio::try_join!(
         batch(needs.category, loaders.categories.loader(), &category_ids),
         batch(needs.collection, loaders.collections.loader(), &collection_ids),
-        batch(needs.organisations, loaders.case_organisations.loader(), &ids),
+        organisations(context, needs.organisations, &ids),
         batch(needs.countries, loaders.case_countries.loader(), &ids),
         batch(needs.tags, loaders.case_tags.loader(), &ids),
     )?;
@@ -95,6 +140,21 @@ pub async fn cases(
             Case::with_related(record, related)
         })
         .collect())
+}
+
+/// The organisations of the cases `ids`, read with `detail`, when one is given. (Not through
+/// the loader: its cache holds fully read organisations, for the fields that need them.)
+async fn organisations(
+    context: &Context<'_>,
+    detail: Option<Detail>,
+    ids: &[i64],
+) -> Result<Option<HashMap<i64, Arc<Vec<CaseOrganisationRecord>>>>, Error> {
+    let Some(detail) = detail else {
+        return Ok(None);
+    };
+    let store = context.data::<Store>().map_err(|_| Error::Internal("no store in context".to_owned()))?;
+    let found = store.case_organisations(ids, detail).await?;
+    Ok(Some(found.into_iter().map(|(id, records)| (id, Arc::new(records))).collect()))
 }
 
 /// Runs `loader`'s batch for `keys` when `wanted`.

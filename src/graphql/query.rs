@@ -15,7 +15,7 @@ use super::inputs::{
     OrganisationFilterInput, OrganisationOrderInput,
 };
 use super::loaders::{Loaders, load};
-use super::prefetch::{self, CaseNeeds, texts_for};
+use super::prefetch::{self, CaseNeeds, case_detail};
 use super::search::{self, SearchConnection};
 use super::statistics::CaseStatistics;
 use super::types::{Case, CaseConnection, Category, Collection, FollowUpAction, Node, Organisation};
@@ -129,7 +129,7 @@ impl Query {
         let access = Access::of(context);
         let selection = [context.look_ahead()];
         let Some(record) = store
-            .case_by_slug(&slug, texts_for(&selection))
+            .case_by_slug(&slug, case_detail(&selection))
             .await?
             .filter(|record| access.can_see(record.model.status))
         else {

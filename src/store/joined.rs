@@ -5,6 +5,7 @@ use entity::{follow_up_action, follow_up_action_translation, organisation, organ
 use sea_orm::sea_query::{Expr, ExprTrait, SelectStatement};
 use sea_orm::{ConnectionTrait, Statement};
 
+use super::brief::{self, Detail};
 use super::positional::{Cursor, Positional, select_columns};
 use crate::error::Result;
 
@@ -65,6 +66,9 @@ where
 pub struct OrganisationRecord {
     pub model: organisation::Model,
     pub translations: Vec<organisation_translation::Model>,
+    /// How much of the organisation was read: [`Detail::Brief`] reads only
+    /// [`brief::ORGANISATION_COLUMNS`] and the names.
+    pub detail: Detail,
 }
 
 /// A follow-up action with its texts in every locale present.
@@ -75,10 +79,22 @@ pub struct FollowUpActionRecord {
 }
 
 /// `organisation` LEFT JOIN its translations: the organisation's columns, then the
-/// translation's, read with [`Positional`].
-pub fn organisation_columns(select: &mut SelectStatement) {
-    select_columns::<organisation::Entity>(select);
-    select_columns::<organisation_translation::Entity>(select);
+/// translation's, read with [`Positional`] (all of them for [`Detail::Full`], the brief
+/// ones for [`Detail::Brief`]).
+pub fn organisation_columns(select: &mut SelectStatement, detail: Detail) {
+    match detail {
+        Detail::Full => {
+            select_columns::<organisation::Entity>(select);
+            select_columns::<organisation_translation::Entity>(select);
+        }
+        Detail::Brief => {
+            brief::select_columns::<organisation::Entity>(select, &brief::ORGANISATION_COLUMNS);
+            brief::select_columns::<organisation_translation::Entity>(
+                select,
+                &brief::ORGANISATION_TEXT_COLUMNS,
+            );
+        }
+    }
     select.left_join(
         organisation_translation::Entity,
         Expr::col((organisation_translation::Entity, organisation_translation::Column::OrganisationId))

@@ -1,6 +1,7 @@
 //! The data layer: every query and transaction. Knows sea-orm and SQL, nothing of GraphQL.
 
 pub mod api_keys;
+pub mod brief;
 pub mod bulk;
 pub mod cases;
 pub mod catalogue;

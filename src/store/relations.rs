@@ -10,15 +10,16 @@ use entity::{
     follow_up_action_case, follow_up_action_translation, organisation, organisation_translation, tag,
 };
 use sea_orm::sea_query::{Expr, ExprTrait, Order, Query};
-use sea_orm::{ActiveEnum, ConnectionTrait};
+use sea_orm::{ActiveEnum, ConnectionTrait, Statement};
 
 use super::Store;
-use super::cases::{CaseRecord, Texts};
+use super::brief::{BriefOrganisation, Detail, name_optional};
+use super::cases::CaseRecord;
 use super::joined::{
     FollowUpActionRecord, OrganisationRecord, follow_up_action_columns, grouped, grouped_statement,
     organisation_columns,
 };
-use super::positional::{Positional, select_columns};
+use super::positional::{Cursor, Positional, select_columns};
 use crate::error::Result;
 
 /// An organisation as it takes part in a case.
@@ -34,7 +35,7 @@ impl Store {
         let statement = self.shapes().by_ids(self.backend(), "organisations_by_ids", ids, || {
             let mut select = Query::select();
             select.from(organisation::Entity);
-            organisation_columns(&mut select);
+            organisation_columns(&mut select, Detail::Full);
             select
                 .and_where(
                     Expr::col((organisation::Entity, organisation::Column::Id)).is_in(ids.iter().copied()),
@@ -56,7 +57,7 @@ impl Store {
         .await?;
         Ok(groups
             .into_iter()
-            .map(|(_, model, translations)| OrganisationRecord { model, translations })
+            .map(|(_, model, translations)| OrganisationRecord { model, translations, detail: Detail::Full })
             .collect())
     }
 
@@ -109,12 +110,17 @@ impl Store {
             .collect())
     }
 
-    /// The organisations of each case, lead first, in their stored order.
+    /// The organisations of each case, lead first, in their stored order, read with `detail`.
     pub async fn case_organisations(
         &self,
         case_ids: &[i64],
+        detail: Detail,
     ) -> Result<HashMap<i64, Vec<CaseOrganisationRecord>>> {
-        let statement = self.shapes().by_ids(self.backend(), "case_organisations", case_ids, || {
+        let shape = match detail {
+            Detail::Full => "case_organisations",
+            Detail::Brief => "case_organisations_brief",
+        };
+        let statement = self.shapes().by_ids(self.backend(), shape, case_ids, || {
             let mut select = Query::select();
             select
                 .column((case_organisation::Entity, case_organisation::Column::CaseId))
@@ -125,7 +131,7 @@ impl Store {
                     Expr::col((organisation::Entity, organisation::Column::Id))
                         .equals((case_organisation::Entity, case_organisation::Column::OrganisationId)),
                 );
-            organisation_columns(&mut select);
+            organisation_columns(&mut select, detail);
             select
                 .and_where(
                     Expr::col((case_organisation::Entity, case_organisation::Column::CaseId))
@@ -140,6 +146,28 @@ impl Store {
                 );
             select
         });
+        match detail {
+            Detail::Full => {
+                self.case_organisation_groups::<organisation::Model>(
+                    statement,
+                    detail,
+                    organisation_translation::Model::read_optional,
+                )
+                .await
+            }
+            Detail::Brief => {
+                self.case_organisation_groups::<BriefOrganisation>(statement, detail, name_optional).await
+            }
+        }
+    }
+
+    /// The organisations of each case `statement` reads, each as a `P` and its translations.
+    async fn case_organisation_groups<P: Positional + Into<organisation::Model>>(
+        &self,
+        statement: Statement,
+        detail: Detail,
+        translation: impl Fn(&mut Cursor<'_>) -> Result<Option<organisation_translation::Model>>,
+    ) -> Result<HashMap<i64, Vec<CaseOrganisationRecord>>> {
         let groups = grouped_statement(
             self.connection(),
             statement,
@@ -148,15 +176,15 @@ impl Store {
                 let role: OrganisationRole = row.take()?;
                 Ok((case_id, role, row.peek::<i64>()?))
             },
-            organisation::Model::read,
-            organisation_translation::Model::read_optional,
+            P::read,
+            translation,
         )
         .await?;
         let mut by_case: HashMap<i64, Vec<CaseOrganisationRecord>> = HashMap::new();
         for ((case_id, role, _), model, translations) in groups {
             by_case.entry(case_id).or_default().push(CaseOrganisationRecord {
                 role,
-                organisation: Arc::new(OrganisationRecord { model, translations }),
+                organisation: Arc::new(OrganisationRecord { model: model.into(), translations, detail }),
             });
         }
         Ok(by_case)
@@ -306,7 +334,7 @@ impl Store {
                 model,
                 translations,
                 score: None,
-                texts: Texts::Full,
+                detail: Detail::Full,
             });
         }
         Ok(by_action)

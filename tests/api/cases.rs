@@ -486,9 +486,146 @@ async fn a_case_by_slug_reads_each_relation_once_whatever_its_selection_shape() 
     // Their SQL texts are kept by shape after the first request (store::statement::Shapes;
     // debug builds check every kept text against a fresh build).
     let shapes = app.store.shapes();
-    assert!(shapes.is_kept("case_by_slug_titles", 1));
-    for relation in ["case_organisations", "case_countries", "case_tags"] {
+    assert!(shapes.is_kept("case_by_slug_brief", 1));
+    for relation in ["case_organisations_brief", "case_countries", "case_tags"] {
         assert!(shapes.is_kept(relation, 1), "{relation}");
+    }
+}
+
+/// The fields of a case (and of its organisations) a brief read answers.
+const BRIEF_FIELDS: &str = "id slug title status isSample publishedAt locale direction availableLocales
+  tags countries { code } category { slug } collection { slug }
+  organisations { role organisation { id slug name locale availableLocales } }";
+
+#[tokio::test]
+async fn a_list_read_briefly_shows_what_a_full_read_shows() {
+    let app = TestApp::spawn_with_samples().await;
+    // Selecting only brief fields reads the cases and their organisations briefly; one more
+    // field of either reads them in full. The fields both show are the same, in every order.
+    for order in ["PUBLISHED_AT", "UPDATED_AT", "TITLE"] {
+        let brief = app
+            .graphql(&format!("{{ cases(first: 40, orderBy: {{field: {order}, direction: DESC}}) {{ nodes {{ {BRIEF_FIELDS} }} }} }}"))
+            .await;
+        assert!(brief["errors"].is_null(), "{brief}");
+        let full = app
+            .graphql(&format!(
+                "{{ cases(first: 40, orderBy: {{field: {order}, direction: DESC}}) {{ nodes {{ {BRIEF_FIELDS} version coverImageUrl \
+                 organisations {{ organisation {{ description website }} }} }} }} }}"
+            ))
+            .await;
+        assert!(full["errors"].is_null(), "{full}");
+        let brief = brief["data"]["cases"]["nodes"].as_array().expect("brief nodes").clone();
+        let full = full["data"]["cases"]["nodes"].as_array().expect("full nodes").clone();
+        assert!(brief.len() > 5, "the samples fill a page");
+        assert_eq!(brief.len(), full.len());
+        for (brief, full) in brief.iter().zip(&full) {
+            for field in
+                ["id", "slug", "title", "status", "isSample", "publishedAt", "locale", "availableLocales"]
+            {
+                assert_eq!(brief[field], full[field], "{order}: {field} of {}", brief["slug"]);
+            }
+            let names = |case: &Value| -> Vec<Value> {
+                case["organisations"]
+                    .as_array()
+                    .expect("organisations")
+                    .iter()
+                    .map(|entry| {
+                        let organisation = &entry["organisation"];
+                        json!([
+                            entry["role"],
+                            organisation["id"],
+                            organisation["slug"],
+                            organisation["name"],
+                            organisation["availableLocales"]
+                        ])
+                    })
+                    .collect()
+            };
+            assert_eq!(names(brief), names(full), "{order}: organisations of {}", brief["slug"]);
+        }
+    }
+    // The organisations were read both ways (by shape: brief and full statement texts).
+    let listed = app.graphql("{ cases(first: 40) { nodes { slug } } }").await["data"]["cases"]["nodes"]
+        .as_array()
+        .map_or(0, Vec::len);
+    let shapes = app.store.shapes();
+    assert!(shapes.is_kept("case_organisations_brief", listed));
+    assert!(shapes.is_kept("case_organisations", listed));
+
+    // In Arabic, with the case read briefly, and through `node` (always read in full).
+    let slug =
+        app.graphql("{ cases(first: 1) { nodes { slug } } }").await["data"]["cases"]["nodes"][0]["slug"]
+            .as_str()
+            .expect("slug")
+            .to_owned();
+    let by_slug = app
+        .graphql_with(
+            &format!("query($slug: String!) {{ case(slug: $slug) {{ {BRIEF_FIELDS} }} }}"),
+            json!({ "slug": slug }),
+            &[("Accept-Language", "ar")],
+        )
+        .await;
+    assert!(by_slug["errors"].is_null(), "{by_slug}");
+    let id = by_slug["data"]["case"]["id"].clone();
+    let by_id = app
+        .graphql_with(
+            &format!("query($id: ID!) {{ node(id: $id) {{ ... on Case {{ {BRIEF_FIELDS} }} }} }}"),
+            json!({ "id": id }),
+            &[("Accept-Language", "ar")],
+        )
+        .await;
+    assert_eq!(by_slug["data"]["case"], by_id["data"]["node"]);
+}
+
+#[tokio::test]
+async fn brief_rows_are_the_full_rows_cut_short() {
+    use entity::organisation;
+
+    use casegraph::store::brief::Detail;
+
+    let app = TestApp::spawn_with_samples().await;
+    let connection = app.store.connection();
+    let ids: Vec<i64> =
+        case::Entity::find().all(connection).await.expect("cases").iter().map(|c| c.id).collect();
+    let full = app.store.cases_by_ids_with(&ids, Detail::Full).await.expect("full");
+    let brief = app.store.cases_by_ids_with(&ids, Detail::Brief).await.expect("brief");
+    assert_eq!(full.len(), brief.len());
+    for (full, brief) in full.iter().zip(&brief) {
+        assert_eq!(brief.detail, Detail::Brief);
+        let (f, b) = (&full.model, &brief.model);
+        assert_eq!(
+            (b.id, &b.slug, b.collection_id, b.category_id, b.status, b.is_sample, b.published_at),
+            (f.id, &f.slug, f.collection_id, f.category_id, f.status, f.is_sample, f.published_at)
+        );
+        let titles = |record: &casegraph::store::cases::CaseRecord| -> Vec<(String, String)> {
+            record.translations.iter().map(|text| (text.locale.clone(), text.title.clone())).collect()
+        };
+        assert_eq!(titles(brief), titles(full));
+        assert!(brief.translations.iter().all(|text| text.summary.is_none() && text.body.is_none()));
+    }
+
+    let full = app.store.case_organisations(&ids, Detail::Full).await.expect("full");
+    let brief = app.store.case_organisations(&ids, Detail::Brief).await.expect("brief");
+    assert!(!full.is_empty(), "the samples have organisations");
+    assert_eq!(full.keys().collect::<HashSet<_>>(), brief.keys().collect::<HashSet<_>>());
+    let stored = organisation::Entity::find().all(connection).await.expect("organisations");
+    for (case_id, full) in &full {
+        let brief = &brief[case_id];
+        assert_eq!(full.len(), brief.len());
+        for (full, brief) in full.iter().zip(brief) {
+            assert_eq!(brief.role, full.role);
+            assert_eq!(brief.organisation.detail, Detail::Brief);
+            assert_eq!(full.organisation.detail, Detail::Full);
+            assert!(stored.contains(&full.organisation.model));
+            assert_eq!(
+                (brief.organisation.model.id, &brief.organisation.model.slug),
+                (full.organisation.model.id, &full.organisation.model.slug)
+            );
+            let names = |record: &casegraph::store::joined::OrganisationRecord| -> Vec<(String, String)> {
+                record.translations.iter().map(|text| (text.locale.clone(), text.name.clone())).collect()
+            };
+            assert_eq!(names(&brief.organisation), names(&full.organisation));
+        }
     }
 }
 

@@ -12,7 +12,8 @@ use crate::error::Error;
 use crate::graphql::access::Access;
 use crate::graphql::id::{self, NodeKind};
 use crate::graphql::loaders::{Loaders, load};
-use crate::store::cases::{CaseRecord, Texts};
+use crate::store::brief::Detail;
+use crate::store::cases::CaseRecord;
 use crate::store::catalogue::{CategoryRecord, CollectionRecord};
 use crate::store::related::MAX_RELATED;
 use crate::store::relations::CaseOrganisationRecord;
@@ -47,10 +48,10 @@ impl Case {
         Self { record, related }
     }
 
-    /// The case with every text: itself, or read again through the loader when only its
-    /// titles were read.
-    pub async fn with_texts(&self, context: &Context<'_>) -> Result<Arc<CaseRecord>, Error> {
-        if self.record.texts == Texts::Full {
+    /// The case read in full: itself, or read again through the loader when it was read
+    /// briefly (see [`Detail::Brief`]).
+    pub async fn full(&self, context: &Context<'_>) -> Result<Arc<CaseRecord>, Error> {
+        if self.record.detail == Detail::Full {
             return Ok(self.record.clone());
         }
         let loaders =
@@ -88,13 +89,13 @@ impl Case {
 
     /// Short summary in the resolved locale.
     async fn summary(&self, context: &Context<'_>) -> Result<Option<String>> {
-        let record = self.with_texts(context).await?;
+        let record = self.full(context).await?;
         Ok(pick(context, &record.translations).and_then(|text| text.summary.clone()))
     }
 
     /// Markdown.
     async fn body(&self, context: &Context<'_>) -> Result<Option<String>> {
-        let record = self.with_texts(context).await?;
+        let record = self.full(context).await?;
         Ok(pick(context, &record.translations).and_then(|text| text.body.clone()))
     }
 
@@ -153,13 +154,13 @@ impl Case {
     }
 
     /// The link of the industrial chain this case showcases.
-    async fn industry_chain_link(&self) -> Option<OrganisationType> {
-        self.record.model.industry_chain_link.map(Into::into)
+    async fn industry_chain_link(&self, context: &Context<'_>) -> Result<Option<OrganisationType>> {
+        Ok(self.full(context).await?.model.industry_chain_link.map(Into::into))
     }
 
     /// How the case was collected.
-    async fn sourcing_method(&self) -> Option<SourcingMethod> {
-        self.record.model.sourcing_method.map(Into::into)
+    async fn sourcing_method(&self, context: &Context<'_>) -> Result<Option<SourcingMethod>> {
+        Ok(self.full(context).await?.model.sourcing_method.map(Into::into))
     }
 
     /// Keywords, sorted.
@@ -175,8 +176,8 @@ impl Case {
     }
 
     /// Cover image URL, when there is one.
-    async fn cover_image_url(&self) -> Option<&str> {
-        self.record.model.cover_image_url.as_deref()
+    async fn cover_image_url(&self, context: &Context<'_>) -> Result<Option<String>> {
+        Ok(self.full(context).await?.model.cover_image_url.clone())
     }
 
     /// Publication state.
@@ -195,18 +196,18 @@ impl Case {
     }
 
     /// When it was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.record.model.created_at
+    async fn created_at(&self, context: &Context<'_>) -> Result<DateTime<Utc>> {
+        Ok(self.full(context).await?.model.created_at)
     }
 
     /// When it last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.record.model.updated_at
+    async fn updated_at(&self, context: &Context<'_>) -> Result<DateTime<Utc>> {
+        Ok(self.full(context).await?.model.updated_at)
     }
 
     /// Revision number, raised by every change (for optimistic concurrency and sync).
-    async fn version(&self) -> i32 {
-        self.record.model.version
+    async fn version(&self, context: &Context<'_>) -> Result<i32> {
+        Ok(self.full(context).await?.model.version)
     }
 
     /// Follow-up actions concerning this case, by start date.

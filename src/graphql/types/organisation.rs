@@ -7,15 +7,34 @@ use async_graphql::{Context, ID, Object, Result};
 use super::enums::OrganisationType;
 use super::localised::{available, pick, shown_direction, shown_locale};
 use super::{CaseConnection, Country, TextDirection};
+use crate::error::Error;
 use crate::graphql::connection::CaseListArguments;
 use crate::graphql::id::{self, NodeKind};
 use crate::graphql::inputs::{CaseFilterInput, CaseOrderInput};
+use crate::graphql::loaders::{Loaders, load};
+use crate::store::brief::Detail;
 use crate::store::joined::OrganisationRecord;
 
 /// An organisation on the cross-border e-commerce industrial chain: a government body,
 /// platform, logistics enterprise, financial institution, seller, …
 #[derive(Clone, Debug)]
 pub struct Organisation(pub Arc<OrganisationRecord>);
+
+impl Organisation {
+    /// The organisation read in full: itself, or read again through the loader when it was
+    /// read briefly (see [`Detail::Brief`]).
+    async fn full(&self, context: &Context<'_>) -> Result<Arc<OrganisationRecord>, Error> {
+        if self.0.detail == Detail::Full {
+            return Ok(self.0.clone());
+        }
+        let loaders =
+            context.data::<Loaders>().map_err(|_| Error::Internal("no loaders in context".to_owned()))?;
+        let id = self.0.model.id;
+        load(&loaders.organisations, id)
+            .await?
+            .ok_or_else(|| Error::Internal(format!("organisation {id} is missing")))
+    }
+}
 
 #[Object]
 impl Organisation {
@@ -35,34 +54,35 @@ impl Organisation {
     }
 
     /// Description in the resolved locale, when there is one.
-    async fn description(&self, context: &Context<'_>) -> Option<String> {
-        pick(context, &self.0.translations).and_then(|text| text.description.clone())
+    async fn description(&self, context: &Context<'_>) -> Result<Option<String>> {
+        let record = self.full(context).await?;
+        Ok(pick(context, &record.translations).and_then(|text| text.description.clone()))
     }
 
     /// Link of the industrial chain the organisation belongs to.
     #[graphql(name = "type")]
-    async fn organisation_type(&self) -> OrganisationType {
-        self.0.model.organisation_type.into()
+    async fn organisation_type(&self, context: &Context<'_>) -> Result<OrganisationType> {
+        Ok(self.full(context).await?.model.organisation_type.into())
     }
 
     /// Country of the organisation, when known.
-    async fn country(&self) -> Option<Country> {
-        self.0.model.country.clone().map(Country)
+    async fn country(&self, context: &Context<'_>) -> Result<Option<Country>> {
+        Ok(self.full(context).await?.model.country.clone().map(Country))
     }
 
     /// Region, province or city, when known.
-    async fn region(&self) -> Option<&str> {
-        self.0.model.region.as_deref()
+    async fn region(&self, context: &Context<'_>) -> Result<Option<String>> {
+        Ok(self.full(context).await?.model.region.clone())
     }
 
     /// Website URL, when known.
-    async fn website(&self) -> Option<&str> {
-        self.0.model.website.as_deref()
+    async fn website(&self, context: &Context<'_>) -> Result<Option<String>> {
+        Ok(self.full(context).await?.model.website.clone())
     }
 
     /// Synthetic demo data, not a real organisation.
-    async fn is_sample(&self) -> bool {
-        self.0.model.is_sample
+    async fn is_sample(&self, context: &Context<'_>) -> Result<bool> {
+        Ok(self.full(context).await?.model.is_sample)
     }
 
     /// Cases involving this organisation (default: published, newest first).

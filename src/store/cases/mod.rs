@@ -12,6 +12,7 @@ use sea_orm::{DatabaseBackend, Statement};
 pub use filter::CaseFilter;
 pub use order::{CaseOrder, CaseOrderField};
 
+use super::brief::{self, BriefCase, Detail};
 use super::joined::grouped_statement;
 use super::page::{CursorKey, Page, SortValue, Window, finish_page};
 use super::positional::{Cursor, Positional, select_columns};
@@ -27,18 +28,9 @@ pub struct CaseRecord {
     pub translations: Vec<case_translation::Model>,
     /// Relevance, when the list came from a search.
     pub score: Option<f64>,
-    /// Which of the texts were read.
-    pub texts: Texts,
-}
-
-/// Which texts of a case to read: lists that show only titles leave the summaries and
-/// bodies (most of a case's bytes) in the database.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Texts {
-    /// Titles, summaries and bodies.
-    Full,
-    /// Titles only: `summary` and `body` are `None` whatever is stored.
-    Titles,
+    /// How much of the case was read: [`Detail::Brief`] leaves out the summaries and
+    /// bodies (most of a case's bytes) and the columns outside [`brief::CASE_COLUMNS`].
+    pub detail: Detail,
 }
 
 /// A case list request: which cases, in what order.
@@ -151,7 +143,7 @@ impl Store {
         &self,
         listing: &CaseListing,
         window: &Window,
-        texts: Texts,
+        detail: Detail,
     ) -> Result<Page<CaseRecord>> {
         listing.order.validate(listing.filter.search.is_some())?;
         if listing.filter.search.is_some() && listing.search()?.is_none() {
@@ -159,6 +151,7 @@ impl Store {
             return Ok(finish_page(Vec::new(), window));
         }
         let order = &listing.order;
+        let detail = order.detail_for_keys(detail);
         // The page is found on narrow rows (id, sort value, score), so a search sorts its
         // thousands of matches without carrying whole cases. Ordered by a column of the
         // case, the page's ids are a subquery of the statement that reads its rows; a
@@ -184,7 +177,7 @@ impl Store {
             let rows = self
                 .cases_where(
                     Expr::col((case::Entity, case::Column::Id)).in_subquery(select),
-                    texts,
+                    detail,
                     |outer| order.keyset().apply(outer, window.backward),
                 )
                 .await?;
@@ -212,7 +205,7 @@ impl Store {
         }
         let ids: Vec<i64> = found.iter().map(|(id, _, _)| *id).collect();
         let mut records: HashMap<i64, CaseRecord> = self
-            .cases_by_ids_with(&ids, texts)
+            .cases_by_ids_with(&ids, detail)
             .await?
             .into_iter()
             .map(|record| (record.model.id, record))
@@ -271,28 +264,32 @@ impl Store {
 
     /// Cases by id (any status), with their texts, ordered by id.
     pub async fn cases_by_ids(&self, ids: &[i64]) -> Result<Vec<CaseRecord>> {
-        self.cases_by_ids_with(ids, Texts::Full).await
+        self.cases_by_ids_with(ids, Detail::Full).await
     }
 
-    /// Cases by id (any status), with `texts`, ordered by id.
-    pub async fn cases_by_ids_with(&self, ids: &[i64], texts: Texts) -> Result<Vec<CaseRecord>> {
+    /// Cases by id (any status), read with `detail`, ordered by id.
+    pub async fn cases_by_ids_with(&self, ids: &[i64], detail: Detail) -> Result<Vec<CaseRecord>> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        self.cases_where(Expr::col((case::Entity, case::Column::Id)).is_in(ids.iter().copied()), texts, by_id)
-            .await
+        self.cases_where(
+            Expr::col((case::Entity, case::Column::Id)).is_in(ids.iter().copied()),
+            detail,
+            by_id,
+        )
+        .await
     }
 
-    /// The case with this slug (any status; callers check visibility), with `texts`.
-    pub async fn case_by_slug(&self, slug: &str, texts: Texts) -> Result<Option<CaseRecord>> {
-        let shape = match texts {
-            Texts::Full => "case_by_slug",
-            Texts::Titles => "case_by_slug_titles",
+    /// The case with this slug (any status; callers check visibility), read with `detail`.
+    pub async fn case_by_slug(&self, slug: &str, detail: Detail) -> Result<Option<CaseRecord>> {
+        let shape = match detail {
+            Detail::Full => "case_by_slug",
+            Detail::Brief => "case_by_slug_brief",
         };
         let statement = self.shapes().by_values(self.backend(), shape, vec![slug.into()], || {
-            cases_select(Expr::col((case::Entity, case::Column::Slug)).eq(slug), texts, by_id)
+            cases_select(Expr::col((case::Entity, case::Column::Slug)).eq(slug), detail, by_id)
         });
-        Ok(self.cases_of(statement, texts).await?.into_iter().next())
+        Ok(self.cases_of(statement, detail).await?.into_iter().next())
     }
 
     /// Cases meeting `condition`, in the order `order` adds, each with its texts in every
@@ -300,49 +297,63 @@ impl Store {
     async fn cases_where(
         &self,
         condition: Expr,
-        texts: Texts,
+        detail: Detail,
         order: impl FnOnce(&mut SelectStatement),
     ) -> Result<Vec<CaseRecord>> {
-        let select = cases_select(condition, texts, order);
-        self.cases_of(statement::build(self.backend(), &select), texts).await
+        let select = cases_select(condition, detail, order);
+        self.cases_of(statement::build(self.backend(), &select), detail).await
     }
 
-    /// The cases a statement built by [`cases_select`] (with `texts`) reads.
-    async fn cases_of(&self, statement: Statement, texts: Texts) -> Result<Vec<CaseRecord>> {
-        let groups = grouped_statement(
-            self.connection(),
-            statement,
-            |row| row.peek::<i64>(),
-            case::Model::read,
-            |row| match texts {
-                Texts::Full => case_translation::Model::read_optional(row),
-                Texts::Titles => title_optional(row),
-            },
-        )
-        .await?;
+    /// The cases a statement built by [`cases_select`] (with `detail`) reads.
+    async fn cases_of(&self, statement: Statement, detail: Detail) -> Result<Vec<CaseRecord>> {
+        match detail {
+            Detail::Full => {
+                self.case_groups::<case::Model>(statement, detail, case_translation::Model::read_optional)
+                    .await
+            }
+            Detail::Brief => self.case_groups::<BriefCase>(statement, detail, brief::title_optional).await,
+        }
+    }
+
+    /// The cases of `statement`, each read as a `P` followed by its translations.
+    async fn case_groups<P: Positional + Into<case::Model>>(
+        &self,
+        statement: Statement,
+        detail: Detail,
+        translation: impl Fn(&mut Cursor<'_>) -> Result<Option<case_translation::Model>>,
+    ) -> Result<Vec<CaseRecord>> {
+        let groups =
+            grouped_statement(self.connection(), statement, |row| row.peek::<i64>(), P::read, translation)
+                .await?;
         Ok(groups
             .into_iter()
-            .map(|(_, model, translations)| CaseRecord { model, translations, score: None, texts })
+            .map(|(_, model, translations)| CaseRecord {
+                model: model.into(),
+                translations,
+                score: None,
+                detail,
+            })
             .collect())
     }
 }
 
 /// `cases` LEFT JOIN `case_translation` where `condition` holds, in the order `order` adds
-/// then by locale; the translations' summaries and bodies only for [`Texts::Full`].
-fn cases_select(condition: Expr, texts: Texts, order: impl FnOnce(&mut SelectStatement)) -> SelectStatement {
+/// then by locale: every column for [`Detail::Full`], the brief ones for [`Detail::Brief`].
+fn cases_select(
+    condition: Expr,
+    detail: Detail,
+    order: impl FnOnce(&mut SelectStatement),
+) -> SelectStatement {
     let mut select = Query::select();
     select.from(case::Entity);
-    select_columns::<case::Entity>(&mut select);
-    match texts {
-        Texts::Full => select_columns::<case_translation::Entity>(&mut select),
-        Texts::Titles => {
-            for column in [
-                case_translation::Column::CaseId,
-                case_translation::Column::Locale,
-                case_translation::Column::Title,
-            ] {
-                select.expr(Expr::col((case_translation::Entity, column)));
-            }
+    match detail {
+        Detail::Full => {
+            select_columns::<case::Entity>(&mut select);
+            select_columns::<case_translation::Entity>(&mut select);
+        }
+        Detail::Brief => {
+            brief::select_columns::<case::Entity>(&mut select, &brief::CASE_COLUMNS);
+            brief::select_columns::<case_translation::Entity>(&mut select, &brief::CASE_TEXT_COLUMNS);
         }
     }
     select
@@ -360,18 +371,4 @@ fn cases_select(condition: Expr, texts: Texts, order: impl FnOnce(&mut SelectSta
 /// Orders cases by id.
 fn by_id(select: &mut SelectStatement) {
     select.order_by((case::Entity, case::Column::Id), Order::Asc);
-}
-
-/// A translation's case id, locale and title (selected for [`Texts::Titles`]), or `None`
-/// when the LEFT JOIN found none.
-fn title_optional(row: &mut Cursor<'_>) -> Result<Option<case_translation::Model>> {
-    let case_id: Option<i64> = row.take()?;
-    let locale: Option<String> = row.take()?;
-    let title: Option<String> = row.take()?;
-    Ok(match (case_id, locale, title) {
-        (Some(case_id), Some(locale), Some(title)) => {
-            Some(case_translation::Model { case_id, locale, title, summary: None, body: None })
-        }
-        _ => None,
-    })
 }

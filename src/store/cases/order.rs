@@ -5,6 +5,7 @@ use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query};
 
 use crate::error::{Error, Result};
 use crate::locale::DEFAULT_LOCALE;
+use crate::store::brief::Detail;
 use crate::store::page::{CursorKey, Keyset, SortKind, SortValue};
 
 /// What a case list is sorted by; `id` always breaks ties in the same direction.
@@ -107,6 +108,15 @@ impl CaseOrder {
             nullable: self.field == CaseOrderField::PublishedAt,
             kind,
             descending: self.descending,
+        }
+    }
+
+    /// The detail to read a page's cases with, given the `wanted` one: a brief read leaves
+    /// out the creation and update times, which are the cursor keys of those orderings.
+    pub fn detail_for_keys(&self, wanted: Detail) -> Detail {
+        match self.field {
+            CaseOrderField::CreatedAt | CaseOrderField::UpdatedAt => Detail::Full,
+            _ => wanted,
         }
     }
 

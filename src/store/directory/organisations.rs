@@ -14,6 +14,7 @@ use super::{Listing, OrganisationFilter, SEARCH_ALIAS, SORT_ALIAS, nothing, sear
 use crate::error::{Error, Result};
 use crate::locale::DEFAULT_LOCALE;
 use crate::store::Store;
+use crate::store::brief::Detail;
 use crate::store::catalogue::group_by;
 use crate::store::joined::OrganisationRecord;
 use crate::store::page::{CursorKey, Keyset, Page, SortKind, SortValue, Window, finish_page};
@@ -230,7 +231,7 @@ impl Store {
         for row in &rows {
             let model = organisation::Model::from_query_result(row, "")?;
             let key = order.key_of(&model, row)?;
-            records.push((OrganisationRecord { model, translations: Vec::new() }, key));
+            records.push((OrganisationRecord { model, translations: Vec::new(), detail: Detail::Full }, key));
         }
         let mut page = finish_page(records, window);
         let mut texts =
