@@ -43,9 +43,10 @@ pub const CASE_COLUMNS: [case::Column; 7] = [
 ];
 
 /// The columns of a case's translation a brief read selects, in the order
-/// [`title_optional`] reads them.
-pub const CASE_TEXT_COLUMNS: [case_translation::Column; 3] =
-    [case_translation::Column::CaseId, case_translation::Column::Locale, case_translation::Column::Title];
+/// [`title_optional`] reads them. Not its case id: that is the case's own, read before it
+/// (the reader of the rows sets it, see [`owned_by`]).
+pub const CASE_TEXT_COLUMNS: [case_translation::Column; 2] =
+    [case_translation::Column::Locale, case_translation::Column::Title];
 
 /// The columns of an organisation a brief read selects, in the order [`BriefOrganisation`]
 /// reads them.
@@ -53,12 +54,9 @@ pub const ORGANISATION_COLUMNS: [organisation::Column; 2] =
     [organisation::Column::Id, organisation::Column::Slug];
 
 /// The columns of an organisation's translation a brief read selects, in the order
-/// [`name_optional`] reads them.
-pub const ORGANISATION_TEXT_COLUMNS: [organisation_translation::Column; 3] = [
-    organisation_translation::Column::OrganisationId,
-    organisation_translation::Column::Locale,
-    organisation_translation::Column::Name,
-];
+/// [`name_optional`] reads them (not its organisation id, as for [`CASE_TEXT_COLUMNS`]).
+pub const ORGANISATION_TEXT_COLUMNS: [organisation_translation::Column; 2] =
+    [organisation_translation::Column::Locale, organisation_translation::Column::Name];
 
 /// Adds `columns` of `E`, in order, to `select`.
 pub fn select_columns<E: EntityTrait>(select: &mut SelectStatement, columns: &[E::Column]) {
@@ -126,29 +124,53 @@ impl From<BriefOrganisation> for organisation::Model {
 }
 
 /// A case translation read from [`CASE_TEXT_COLUMNS`], or `None` when the LEFT JOIN found
-/// none.
+/// none (its locale is then NULL). Its `case_id` is left at 0 for [`owned_by`] to set.
 pub fn title_optional(row: &mut Cursor<'_>) -> Result<Option<case_translation::Model>> {
-    let case_id: Option<i64> = row.take()?;
     let locale: Option<String> = row.take()?;
     let title: Option<String> = row.take()?;
-    Ok(match (case_id, locale, title) {
-        (Some(case_id), Some(locale), Some(title)) => {
-            Some(case_translation::Model { case_id, locale, title, summary: None, body: None })
+    Ok(match (locale, title) {
+        (Some(locale), Some(title)) => {
+            Some(case_translation::Model { case_id: 0, locale, title, summary: None, body: None })
         }
         _ => None,
     })
 }
 
 /// An organisation translation read from [`ORGANISATION_TEXT_COLUMNS`], or `None` when the
-/// LEFT JOIN found none.
+/// LEFT JOIN found none. Its `organisation_id` is left at 0 for [`owned_by`] to set.
 pub fn name_optional(row: &mut Cursor<'_>) -> Result<Option<organisation_translation::Model>> {
-    let organisation_id: Option<i64> = row.take()?;
     let locale: Option<String> = row.take()?;
     let name: Option<String> = row.take()?;
-    Ok(match (organisation_id, locale, name) {
-        (Some(organisation_id), Some(locale), Some(name)) => {
-            Some(organisation_translation::Model { organisation_id, locale, name, description: None })
+    Ok(match (locale, name) {
+        (Some(locale), Some(name)) => {
+            Some(organisation_translation::Model { organisation_id: 0, locale, name, description: None })
         }
         _ => None,
     })
+}
+
+/// A translation whose owner's id a brief read takes from the owner's row.
+pub trait Owned {
+    /// Sets the owner's id.
+    fn set_owner(&mut self, id: i64);
+}
+
+impl Owned for case_translation::Model {
+    fn set_owner(&mut self, id: i64) {
+        self.case_id = id;
+    }
+}
+
+impl Owned for organisation_translation::Model {
+    fn set_owner(&mut self, id: i64) {
+        self.organisation_id = id;
+    }
+}
+
+/// `translations` of the owner `id`, each with its owner's id set.
+pub fn owned_by<T: Owned>(id: i64, mut translations: Vec<T>) -> Vec<T> {
+    for translation in &mut translations {
+        translation.set_owner(id);
+    }
+    translations
 }

@@ -13,7 +13,7 @@ use sea_orm::sea_query::{Expr, ExprTrait, Order, Query};
 use sea_orm::{ActiveEnum, ConnectionTrait, Statement};
 
 use super::Store;
-use super::brief::{BriefOrganisation, Detail, name_optional};
+use super::brief::{BriefOrganisation, Detail, name_optional, owned_by};
 use super::cases::CaseRecord;
 use super::joined::{
     FollowUpActionRecord, OrganisationRecord, follow_up_action_columns, grouped, grouped_statement,
@@ -182,9 +182,11 @@ impl Store {
         .await?;
         let mut by_case: HashMap<i64, Vec<CaseOrganisationRecord>> = HashMap::new();
         for ((case_id, role, _), model, translations) in groups {
+            let model: organisation::Model = model.into();
+            let translations = owned_by(model.id, translations);
             by_case.entry(case_id).or_default().push(CaseOrganisationRecord {
                 role,
-                organisation: Arc::new(OrganisationRecord { model: model.into(), translations, detail }),
+                organisation: Arc::new(OrganisationRecord { model, translations, detail }),
             });
         }
         Ok(by_case)

@@ -602,6 +602,7 @@ async fn brief_rows_are_the_full_rows_cut_short() {
         };
         assert_eq!(titles(brief), titles(full));
         assert!(brief.translations.iter().all(|text| text.summary.is_none() && text.body.is_none()));
+        assert!(brief.translations.iter().all(|text| text.case_id == b.id), "texts owned by their case");
     }
 
     let full = app.store.case_organisations(&ids, Detail::Full).await.expect("full");
@@ -625,6 +626,8 @@ async fn brief_rows_are_the_full_rows_cut_short() {
                 record.translations.iter().map(|text| (text.locale.clone(), text.name.clone())).collect()
             };
             assert_eq!(names(&brief.organisation), names(&full.organisation));
+            let id = brief.organisation.model.id;
+            assert!(brief.organisation.translations.iter().all(|text| text.organisation_id == id));
         }
     }
 }

@@ -390,16 +390,12 @@ fn cost_extension(requested: u64, actual: u64, bucket: &BucketState) -> Value {
 /// `RateLimit-Limit`, `RateLimit-Remaining` (points) and `RateLimit-Reset` (seconds until
 /// the budget is full again).
 fn rate_limit_headers(headers: &mut HeaderMap, bucket: &BucketState) {
-    let values = [
-        (RATE_LIMIT_LIMIT, format!("{:.0}", bucket.maximum.floor())),
-        (RATE_LIMIT_REMAINING, format!("{:.0}", bucket.available.max(0.0).floor())),
-        (RATE_LIMIT_RESET, format!("{:.0}", bucket.seconds_to_full().ceil())),
-    ];
-    for (name, value) in values {
-        if let Ok(value) = HeaderValue::from_str(&value) {
-            headers.insert(name, value);
-        }
-    }
+    // Whole numbers of points and seconds; `HeaderValue::from(u64)` writes digits without
+    // going through a formatter.
+    let whole = |value: f64| HeaderValue::from(value.max(0.0) as u64);
+    headers.insert(RATE_LIMIT_LIMIT, whole(bucket.maximum.floor()));
+    headers.insert(RATE_LIMIT_REMAINING, whole(bucket.available.floor()));
+    headers.insert(RATE_LIMIT_RESET, whole(bucket.seconds_to_full().ceil()));
 }
 
 /// Serialises the response (or batch) in `media`.

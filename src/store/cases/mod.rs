@@ -327,11 +327,10 @@ impl Store {
                 .await?;
         Ok(groups
             .into_iter()
-            .map(|(_, model, translations)| CaseRecord {
-                model: model.into(),
-                translations,
-                score: None,
-                detail,
+            .map(|(_, model, translations)| {
+                let model: case::Model = model.into();
+                let translations = brief::owned_by(model.id, translations);
+                CaseRecord { model, translations, score: None, detail }
             })
             .collect())
     }

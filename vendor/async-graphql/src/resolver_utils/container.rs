@@ -141,28 +141,33 @@ pub async fn resolve_container_serial<'a, T: ContainerType + ?Sized>(
 }
 
 fn insert_value(target: &mut IndexMap<Name, Value>, name: Name, value: Value) {
-    if let Some(prev_value) = target.get_mut(&name) {
-        if let Value::Object(target_map) = prev_value {
-            if let Value::Object(obj) = value {
+    // Casegraph patch (see PATCHED.md): one lookup per field (`entry`), not a lookup and
+    // then an insertion, each hashing the name.
+    let prev_value = match target.entry(name) {
+        indexmap::map::Entry::Vacant(entry) => {
+            entry.insert(value);
+            return;
+        }
+        indexmap::map::Entry::Occupied(entry) => entry.into_mut(),
+    };
+    if let Value::Object(target_map) = prev_value {
+        if let Value::Object(obj) = value {
+            for (key, value) in obj.into_iter() {
+                insert_value(target_map, key, value);
+            }
+        }
+    } else if let Value::List(target_list) = prev_value
+        && let Value::List(list) = value
+    {
+        for (idx, value) in list.into_iter().enumerate() {
+            if let Some(Value::Object(target_map)) = target_list.get_mut(idx)
+                && let Value::Object(obj) = value
+            {
                 for (key, value) in obj.into_iter() {
                     insert_value(target_map, key, value);
                 }
             }
-        } else if let Value::List(target_list) = prev_value
-            && let Value::List(list) = value
-        {
-            for (idx, value) in list.into_iter().enumerate() {
-                if let Some(Value::Object(target_map)) = target_list.get_mut(idx)
-                    && let Value::Object(obj) = value
-                {
-                    for (key, value) in obj.into_iter() {
-                        insert_value(target_map, key, value);
-                    }
-                }
-            }
         }
-    } else {
-        target.insert(name, value);
     }
 }
 
@@ -171,7 +176,8 @@ async fn resolve_container_inner<'a, T: ContainerType + ?Sized>(
     root: &'a T,
     parallel: bool,
 ) -> ServerResult<Value> {
-    let mut fields = Fields(Vec::new());
+    // Casegraph patch (see PATCHED.md): room for the selection's fields up front.
+    let mut fields = Fields(Vec::with_capacity(ctx.item.node.items.len()));
     fields.add_set(ctx, root)?;
 
     Ok(do_resolve_container(ctx, parallel, fields.0).await)
@@ -182,7 +188,9 @@ pub(crate) async fn do_resolve_container<'a>(
     parallel: bool,
     futures: Vec<BoxFieldFuture<'a>>,
 ) -> Value {
-    let mut results = IndexMap::new();
+    // Casegraph patch (see PATCHED.md): the object's map is sized for its fields once,
+    // instead of growing (and rehashing) as they are inserted.
+    let mut results = IndexMap::with_capacity(futures.len());
     let mut handle = |res| match res {
         Ok((name, value)) => insert_value(&mut results, name, value),
         Err(e) => ctx.add_error(e),
