@@ -113,9 +113,14 @@ fn values(statement: &Statement) -> SqlxValues {
 /// Takes a connection from `pool`; errors as sea-orm reports them for its own acquisitions.
 async fn acquire(pool: &DatabaseConnection) -> Result<Pooled, DbErr> {
     let acquired = match pool.get_database_backend() {
-        DatabaseBackend::Sqlite => pool.get_sqlite_connection_pool().acquire().await.map(Pooled::Sqlite),
+        // Each engine's acquisition boxed on its own: they are large futures (kilobytes) that
+        // run once per request; inline, they would make every statement's future as large
+        // (and each of those is moved into a box of its size, see `on_held!`).
+        DatabaseBackend::Sqlite => {
+            Box::pin(pool.get_sqlite_connection_pool().acquire()).await.map(Pooled::Sqlite)
+        }
         DatabaseBackend::Postgres => {
-            pool.get_postgres_connection_pool().acquire().await.map(Pooled::Postgres)
+            Box::pin(pool.get_postgres_connection_pool().acquire()).await.map(Pooled::Postgres)
         }
         other => return Err(DbErr::Custom(format!("no held connections on {other:?}"))),
     };
@@ -128,7 +133,9 @@ async fn acquire(pool: &DatabaseConnection) -> Result<Pooled, DbErr> {
 
 /// Runs `$run`, an expression over `$query` (the statement bound for the engine) and
 /// `$connection` (the held connection), on whichever engine the held connection is, and
-/// records the statement.
+/// records the statement. `$run` boxes its sqlx future: the `ConnectionTrait` methods are
+/// boxed futures (`async_trait`), and a box is filled by copying the whole future, so the
+/// two engines' sqlx futures inline made every statement copy kilobytes.
 macro_rules! on_held {
     ($held:expr, $statement:expr, |$query:ident, $connection:ident| $run:expr) => {{
         let (held, statement): (&Held, &Statement) = ($held, $statement);
@@ -159,7 +166,7 @@ impl ConnectionTrait for Connection {
         match self {
             Self::Pool(pool) => pool.execute_raw(statement).await,
             Self::Held(held) => on_held!(held, &statement, |query, connection| {
-                query.execute(&mut **connection).await.map(Into::into)
+                Box::pin(query.execute(&mut **connection)).await.map(Into::into)
             }),
         }
     }
@@ -186,7 +193,7 @@ impl ConnectionTrait for Connection {
         match self {
             Self::Pool(pool) => pool.query_one_raw(statement).await,
             Self::Held(held) => on_held!(held, &statement, |query, connection| {
-                query.fetch_optional(&mut **connection).await.map(|row| row.map(Into::into))
+                Box::pin(query.fetch_optional(&mut **connection)).await.map(|row| row.map(Into::into))
             }),
         }
     }
@@ -195,8 +202,7 @@ impl ConnectionTrait for Connection {
         match self {
             Self::Pool(pool) => pool.query_all_raw(statement).await,
             Self::Held(held) => on_held!(held, &statement, |query, connection| {
-                query
-                    .fetch_all(&mut **connection)
+                Box::pin(query.fetch_all(&mut **connection))
                     .await
                     .map(|rows| rows.into_iter().map(Into::into).collect())
             }),
