@@ -89,10 +89,15 @@ impl Shapes {
     }
 }
 
-/// `statement` for `backend`, with LIMIT (`u64`) values written in on SQLite.
+/// `statement` for `backend`, with LIMIT (`u64`) values written in.
+///
+/// Both engines plan better with the number in the text. SQLite plans with a bound LIMIT's
+/// value and re-prepares its cached statement whenever it is bound again. PostgreSQL never
+/// settles on a generic plan for a prepared statement whose LIMIT is a parameter (its
+/// estimate for an unknown LIMIT is far above a custom plan's), so it planned a page's
+/// statement again on every execution: 0.25 ms of planning for 0.13 ms of execution.
 pub fn build<S: StatementBuilder>(backend: DatabaseBackend, statement: &S) -> Statement {
-    let built = statement.build(&backend);
-    if backend == DatabaseBackend::Sqlite { inline_unsigned(built) } else { built }
+    inline_unsigned(statement.build(&backend))
 }
 
 /// Runs a SELECT built with [`build`].
@@ -111,37 +116,68 @@ pub async fn query_one<C: ConnectionTrait, S: StatementBuilder>(
     Ok(connection.query_one_raw(build(connection.get_database_backend(), statement)).await?)
 }
 
-/// Replaces each `?` placeholder bound to a `u64` by the number itself. Placeholders are
-/// found outside quoted identifiers and string literals.
+/// Replaces each placeholder bound to a `u64` by the number itself: `?` on SQLite and
+/// MySQL, taken in order; `$n` on PostgreSQL, whose other placeholders are renumbered.
+/// Placeholders are found outside quoted identifiers and string literals.
 fn inline_unsigned(statement: Statement) -> Statement {
     let Some(values) = &statement.values else {
         return statement;
     };
-    if !values.0.iter().any(|value| matches!(value, Value::BigUnsigned(Some(_)))) {
+    let inlined = |value: &Value| matches!(value, Value::BigUnsigned(Some(_)));
+    if !values.0.iter().any(inlined) {
         return statement;
     }
-    let mut sql = String::with_capacity(statement.sql.len());
+    let numbered = statement.db_backend == DatabaseBackend::Postgres;
+    // The new position (from 1) of each value that stays bound, in the old order.
+    let mut renumbered = Vec::with_capacity(values.0.len());
     let mut kept = Vec::with_capacity(values.0.len());
-    let mut remaining = values.0.iter();
-    let mut quote: Option<char> = None;
-    for character in statement.sql.chars() {
-        match (quote, character) {
-            (Some(open), _) if character == open => quote = None,
-            (Some(_), _) => {}
-            (None, '\'' | '"' | '`') => quote = Some(character),
-            (None, '?') => match remaining.next() {
-                Some(Value::BigUnsigned(Some(number))) => {
-                    sql.push_str(&number.to_string());
-                    continue;
-                }
-                Some(value) => kept.push(value.clone()),
-                None => {}
-            },
-            (None, _) => {}
+    for value in &values.0 {
+        if inlined(value) {
+            renumbered.push(0);
+        } else {
+            kept.push(value.clone());
+            renumbered.push(kept.len());
         }
-        sql.push(character);
     }
-    kept.extend(remaining.cloned());
+    let mut sql = String::with_capacity(statement.sql.len());
+    let mut next = 0;
+    let mut quote: Option<char> = None;
+    let mut characters = statement.sql.chars().peekable();
+    while let Some(character) = characters.next() {
+        let index = match (quote, character) {
+            (Some(open), _) if character == open => {
+                quote = None;
+                None
+            }
+            (Some(_), _) => None,
+            (None, '\'' | '"' | '`') => {
+                quote = Some(character);
+                None
+            }
+            (None, '?') if !numbered => {
+                next += 1;
+                Some(next - 1)
+            }
+            (None, '$') if numbered && characters.peek().is_some_and(char::is_ascii_digit) => {
+                let mut number = 0_usize;
+                while let Some(digit) = characters.peek().and_then(|next| next.to_digit(10)) {
+                    number = number * 10 + digit as usize;
+                    characters.next();
+                }
+                Some(number.saturating_sub(1))
+            }
+            (None, _) => None,
+        };
+        match index.map(|index| (index, values.0.get(index))) {
+            None => sql.push(character),
+            Some((_, Some(Value::BigUnsigned(Some(number))))) => sql.push_str(&number.to_string()),
+            Some((index, _)) if numbered => {
+                sql.push('$');
+                sql.push_str(&renumbered.get(index).copied().unwrap_or(index + 1).to_string());
+            }
+            Some(_) => sql.push(character),
+        }
+    }
     Statement { sql, values: Some(sea_orm::sea_query::Values(kept)), db_backend: statement.db_backend }
 }
 
@@ -167,7 +203,34 @@ mod tests {
             Some(vec![Value::from("it's ?"), Value::from(5_i64)])
         );
         let postgres = build(DatabaseBackend::Postgres, &select);
-        assert!(postgres.sql.ends_with("LIMIT $3"), "{}", postgres.sql);
+        assert_eq!(postgres.sql, r#"SELECT "id" FROM "t" WHERE "name" = $1 AND "n" > $2 LIMIT 21"#);
+        assert_eq!(
+            postgres.values.map(|values| values.0),
+            Some(vec![Value::from("it's ?"), Value::from(5_i64)])
+        );
+    }
+
+    #[test]
+    fn postgres_placeholders_after_a_limit_are_renumbered() {
+        let mut inner = Query::select();
+        inner
+            .column(Alias::new("id"))
+            .from(Alias::new("t"))
+            .and_where(Expr::col(Alias::new("s")).eq("a$1"))
+            .limit(3);
+        let mut select = Query::select();
+        select
+            .column(Alias::new("id"))
+            .from(Alias::new("t"))
+            .and_where(Expr::col(Alias::new("id")).in_subquery(inner))
+            .and_where(Expr::col(Alias::new("n")).eq(12_i64))
+            .limit(10);
+        let built = build(DatabaseBackend::Postgres, &select);
+        assert_eq!(
+            built.sql,
+            r#"SELECT "id" FROM "t" WHERE "id" IN (SELECT "id" FROM "t" WHERE "s" = $1 LIMIT 3) AND "n" = $2 LIMIT 10"#
+        );
+        assert_eq!(built.values.map(|values| values.0), Some(vec![Value::from("a$1"), Value::from(12_i64)]));
     }
 
     fn by_case_ids(ids: &[i64]) -> SelectStatement {
