@@ -10,6 +10,7 @@
 //! The type information comes from the schema's own SDL, read once at start-up, so the
 //! model cannot drift from the schema.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 
 use async_graphql::Variables;
@@ -112,23 +113,35 @@ impl CostModel {
         operation_name: Option<&str>,
         variables: &Variables,
     ) -> Option<Analysis> {
+        self.analyse_noting_variables(document, operation_name, variables).map(|(analysis, _)| analysis)
+    }
+
+    /// [`Self::analyse`], and whether the analysis read any variable: when it did not, it is
+    /// the analysis of the operation whatever its variables (see `http::graphql::documents`).
+    pub fn analyse_noting_variables(
+        &self,
+        document: &ExecutableDocument,
+        operation_name: Option<&str>,
+        variables: &Variables,
+    ) -> Option<(Analysis, bool)> {
         let operation = select_operation(document, operation_name)?;
         let root = match operation.ty {
             OperationType::Query => "Query",
             OperationType::Mutation => "Mutation",
             OperationType::Subscription => "Subscription",
         };
-        let walker = Walker { model: self, document, variables };
+        let walker = Walker { model: self, document, variables, read_variables: Cell::new(false) };
         let measure = walker.selection_set(&operation.selection_set.node, Some(root));
         let (aliases, directives) = count_aliases_and_directives(document);
-        Some(Analysis {
+        let analysis = Analysis {
             operation_type: operation.ty,
             depth: measure.depth,
             aliases,
             directives,
             cost: measure.cost,
             introspection_keys: introspection_keys(document, &operation.selection_set.node),
-        })
+        };
+        Some((analysis, walker.read_variables.get()))
     }
 }
 
@@ -183,6 +196,8 @@ struct Walker<'a> {
     model: &'a CostModel,
     document: &'a ExecutableDocument,
     variables: &'a Variables,
+    /// Whether an argument the analysis read was a variable.
+    read_variables: Cell<bool>,
 }
 
 /// The fields of one response key, merged as execution merges them (the same field asked
@@ -315,7 +330,14 @@ impl<'d> Walker<'d> {
     fn argument(&self, field: &Field, name: &str) -> Option<Value> {
         let (_, value) = field.arguments.iter().find(|(argument, _)| argument.node.as_str() == name)?;
         // A missing variable counts as absent (the engine reports it).
-        value.node.clone().into_const_with(|name| self.variables.get(&name).cloned().ok_or(())).ok()
+        value
+            .node
+            .clone()
+            .into_const_with(|name| {
+                self.read_variables.set(true);
+                self.variables.get(&name).cloned().ok_or(())
+            })
+            .ok()
     }
 
     fn integer_argument(&self, field: &Field, name: &str) -> Option<u64> {
@@ -435,6 +457,19 @@ pub fn actual_cost(data: &Value, introspection_keys: &[String]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_analysis_says_whether_it_read_variables() {
+        let model = CostModel::from_sdl(&crate::graphql::sdl()).expect("sdl parses");
+        let reads = |query: &str| {
+            let document = async_graphql::parser::parse_query(query).expect("parses");
+            let variables = Variables::from_json(serde_json::json!({ "n": 7, "slug": "x" }));
+            model.analyse_noting_variables(&document, None, &variables).expect("one operation").1
+        };
+        assert!(!reads("query($slug: String!) { case(slug: $slug) { slug organisations { role } } }"));
+        assert!(!reads("{ cases(first: 20) { nodes { slug } } }"));
+        assert!(reads("query($n: Int) { cases(first: $n) { nodes { slug } } }"));
+    }
 
     fn analyse(query: &str, variables: serde_json::Value) -> Analysis {
         let model = CostModel::from_sdl(&crate::graphql::sdl()).expect("sdl parses");

@@ -357,6 +357,19 @@ async fn responses_report_their_cost_and_budget_in_extensions_and_headers() {
     assert_eq!(header("ratelimit-remaining"), Some(available.to_string()));
     assert!(header("ratelimit-reset").is_some());
 
+    // The analysis of an operation is remembered only when it read no variable: the same
+    // document with another page size costs what that size costs, every time.
+    let sized = "query($n: Int) { cases(first: $n) { nodes { slug } } }";
+    for (n, expected) in [(2, 3), (4, 5), (2, 3), (4, 5)] {
+        let (_, _, body) = call(&app, sized, json!({ "n": n }), None).await;
+        assert_eq!(body["extensions"]["cost"]["requestedQueryCost"], expected, "first: {n}: {body}");
+    }
+    let fixed = "{ cases(first: 3) { nodes { slug } } }";
+    for _ in 0..2 {
+        let (_, _, body) = call(&app, fixed, json!({}), None).await;
+        assert_eq!(body["extensions"]["cost"]["requestedQueryCost"], 4, "{body}");
+    }
+
     // A key gets the key default, or its own budget.
     let key = create_key(&app.database, "read", &[]);
     let (_, _, body) = call(&app, "{ __typename }", json!({}), Some(&key)).await;

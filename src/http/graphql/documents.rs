@@ -5,8 +5,12 @@
 //! Only documents that parse are kept, by the byte length of their text up to
 //! [`MAX_TEXT_BYTES`] in all (least recently used leave first), so a client sending a new
 //! document with every request gains nothing and costs one copy per request.
+//!
+//! A kept document also remembers the cost analysis of each of its operations whose
+//! analysis read no variable (most: a case by slug, a page of a fixed size): it is the
+//! same for every request, and it was a twentieth of a case-by-slug request.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use async_graphql::Request;
 use async_graphql::parser::types::ExecutableDocument;
@@ -16,10 +20,44 @@ use moka::sync::Cache;
 /// operations, or fifty of the longest the server accepts.
 pub const MAX_TEXT_BYTES: u64 = 1024 * 1024;
 
+use crate::protection::cost::Analysis;
+
+/// Operations a kept document remembers analyses for, at most (a document names few).
+const ANALYSES_KEPT: usize = 16;
+
 /// Parsed documents by text, shared by every request.
 #[derive(Clone)]
 pub struct Documents {
-    parsed: Cache<Arc<str>, Arc<ExecutableDocument>>,
+    parsed: Cache<Arc<str>, Arc<Prepared>>,
+}
+
+/// A parsed document, and the analyses of its operations that do not depend on variables.
+#[derive(Debug)]
+pub struct Prepared {
+    document: ExecutableDocument,
+    /// By operation name (`None`: the document's only operation).
+    analyses: Mutex<Vec<(Option<String>, Analysis)>>,
+}
+
+impl Prepared {
+    /// The remembered analysis of `operation_name`, if any.
+    pub fn analysis(&self, operation_name: Option<&str>) -> Option<Analysis> {
+        let analyses = self.analyses.lock().ok()?;
+        analyses
+            .iter()
+            .find(|(name, _)| name.as_deref() == operation_name)
+            .map(|(_, analysis)| analysis.clone())
+    }
+
+    /// Remembers `analysis` for `operation_name`: only an analysis that read no variable.
+    pub fn remember(&self, operation_name: Option<&str>, analysis: &Analysis) {
+        if let Ok(mut analyses) = self.analyses.lock()
+            && analyses.len() < ANALYSES_KEPT
+            && !analyses.iter().any(|(name, _)| name.as_deref() == operation_name)
+        {
+            analyses.push((operation_name.map(str::to_owned), analysis.clone()));
+        }
+    }
 }
 
 impl std::fmt::Debug for Documents {
@@ -47,16 +85,16 @@ impl Documents {
 
     /// Gives `request` its parsed document: a copy of the one parsed before for the same
     /// text, or the one parsed now (kept when it parses). A text that does not parse is
-    /// left for the engine to report.
-    pub fn prepare(&self, request: &mut Request) {
-        if let Some(document) = self.parsed.get(request.query.as_str()) {
-            request.set_parsed_query(ExecutableDocument::clone(&document));
-            return;
+    /// left for the engine to report. Returns the kept document, when there is one.
+    pub fn prepare(&self, request: &mut Request) -> Option<Arc<Prepared>> {
+        if let Some(prepared) = self.parsed.get(request.query.as_str()) {
+            request.set_parsed_query(prepared.document.clone());
+            return Some(prepared);
         }
-        if let Ok(document) = request.parsed_query() {
-            let document = Arc::new(document.clone());
-            self.parsed.insert(Arc::from(request.query.as_str()), document);
-        }
+        let document = request.parsed_query().ok()?;
+        let prepared = Arc::new(Prepared { document: document.clone(), analyses: Mutex::new(Vec::new()) });
+        self.parsed.insert(Arc::from(request.query.as_str()), Arc::clone(&prepared));
+        Some(prepared)
     }
 
     /// Number of documents kept (after pending maintenance).

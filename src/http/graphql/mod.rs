@@ -304,12 +304,24 @@ fn plan(gate: &Gate, documents: &Documents, raw: RawRequest) -> Result<Planned, 
         cost: 0,
         introspection_keys: Vec::new(),
     };
-    documents.prepare(&mut request);
+    let prepared = documents.prepare(&mut request);
     let Ok(document) = request.parsed_query() else {
         return Ok(Planned { index: 0, request, analysis: unrunnable(), operation_name });
     };
-    let Some(analysis) = gate.cost_model.analyse(document, operation_name.as_deref(), &variables) else {
-        return Ok(Planned { index: 0, request, analysis: unrunnable(), operation_name });
+    let remembered = prepared.as_ref().and_then(|prepared| prepared.analysis(operation_name.as_deref()));
+    let analysis = match remembered {
+        Some(analysis) => analysis,
+        None => {
+            let analysed =
+                gate.cost_model.analyse_noting_variables(document, operation_name.as_deref(), &variables);
+            let Some((analysis, read_variables)) = analysed else {
+                return Ok(Planned { index: 0, request, analysis: unrunnable(), operation_name });
+            };
+            if let Some(prepared) = prepared.as_ref().filter(|_| !read_variables) {
+                prepared.remember(operation_name.as_deref(), &analysis);
+            }
+            analysis
+        }
     };
     gate.limits.check_analysis(&analysis)?;
     limits::check_no_nul(document, &variables)?;
