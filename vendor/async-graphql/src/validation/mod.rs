@@ -106,8 +106,16 @@ pub(crate) fn check_rules(
     };
     let errors = match mode {
         ValidationMode::Strict if known.is_some() => {
-            let mut visitor = VisitorNil.with(rules::ArgumentsOfCorrectType::default());
-            visit(&mut visitor, &mut ctx, doc);
+            // Casegraph patch (see PATCHED.md, fourth change): a document that declares no
+            // variable has only the literal arguments it was validated with.
+            let declares_variables = doc
+                .operations
+                .iter()
+                .any(|(_, operation)| !operation.node.variable_definitions.is_empty());
+            if declares_variables {
+                let mut visitor = VisitorNil.with(rules::ArgumentsOfCorrectType::default());
+                visit(&mut visitor, &mut ctx, doc);
+            }
             cache_control = known.unwrap_or_default();
             if limit_complexity.is_some() || limit_depth.is_some() {
                 let mut visitor = VisitorNil
