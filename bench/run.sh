@@ -207,7 +207,7 @@ done
 machine="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $cpus cores, $(free -g | awk '/Mem:/ { print $2 }') GiB"
 table=$(
   echo "Run of $(date -u +'%Y-%m-%d %H:%M UTC') on $machine: $N synthetic cases (seed 7), server on CPU $server_cpu,"
-  echo "wrk on CPU $client_cpu, $CONNECTIONS connections, $DURATION per scenario after a $WARMUP warm-up, release build,"
+  echo "wrk on CPU $client_cpu, $CONNECTIONS connections, $DURATION per scenario after a $WARMUP warm-up, release build (fat LTO),"
   echo "server execution limit 120 s. PostgreSQL's own processes are not pinned: they use both CPUs."
   echo
   echo "| engine | scenario | req/s | p50 ms | p99 ms | SQL statements / request | peak RSS MB | error bodies | GraphQL / baseline req/s |"
