@@ -19,6 +19,7 @@ mod http;
 mod migrations;
 mod observability;
 mod ordering;
+mod paging;
 mod protection;
 mod schema;
 mod search;
