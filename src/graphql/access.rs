@@ -1,5 +1,7 @@
-//! What the caller may see. Until partner keys land, every caller is anonymous and sees
-//! published content only.
+//! What the caller may see: published content, and with the `read:drafts` scope DRAFT and
+//! ARCHIVED cases too. Every list shows published cases unless asked for other statuses
+//! (`statuses`), which needs the scope; a lookup by id or slug returns what the caller may
+//! see.
 
 use async_graphql::Context;
 use entity::enums::CaseStatus;
@@ -19,7 +21,8 @@ impl Access {
         context.data_opt::<Access>().copied().unwrap_or_default()
     }
 
-    /// Case statuses visible through relations and lookups.
+    /// Every case status the caller may see: what a lookup by id or slug may return, and
+    /// the most any list may show.
     pub fn visible_statuses(self) -> Vec<CaseStatus> {
         if self.read_drafts {
             vec![CaseStatus::Draft, CaseStatus::Published, CaseStatus::Archived]
@@ -31,6 +34,21 @@ impl Access {
     /// Whether a case with `status` may be shown.
     pub fn can_see(self, status: CaseStatus) -> bool {
         self.read_drafts || status == CaseStatus::Published
+    }
+
+    /// The statuses a case list shows: those `asked` for, by default published only; an
+    /// error when the caller may not see one of them. Every case list takes its statuses
+    /// from here, so they default and refuse alike.
+    pub fn listed_statuses<S: Into<CaseStatus>>(
+        self,
+        asked: Option<Vec<S>>,
+    ) -> Result<Vec<CaseStatus>, Error> {
+        let statuses: Vec<CaseStatus> = match asked {
+            Some(asked) => asked.into_iter().map(Into::into).collect(),
+            None => vec![CaseStatus::Published],
+        };
+        self.check_statuses(&statuses)?;
+        Ok(statuses)
     }
 
     /// Refuses a filter asking for statuses the caller may not see.

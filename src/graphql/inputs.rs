@@ -66,11 +66,7 @@ fn country_codes(codes: Option<Vec<String>>) -> Result<Option<Vec<String>>> {
 impl CaseFilterInput {
     /// The store filter, after checking the caller may see the statuses asked for.
     pub fn into_store(self, access: Access) -> Result<CaseFilter> {
-        let statuses: Vec<entity::enums::CaseStatus> = match self.statuses {
-            Some(statuses) => statuses.into_iter().map(Into::into).collect(),
-            None => vec![entity::enums::CaseStatus::Published],
-        };
-        access.check_statuses(&statuses)?;
+        let statuses = access.listed_statuses(self.statuses)?;
         Ok(CaseFilter {
             collections: self.collections,
             categories: self.categories,

@@ -2,10 +2,12 @@
 //! N objects costs the same number of SQL statements as a page of one.
 
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::sync::Arc;
 use std::time::Duration;
 
 use async_graphql::dataloader::{DataLoader, Loader};
+use sea_orm::Iterable;
 
 use crate::error::Error;
 use crate::store::Store;
@@ -107,20 +109,71 @@ loader!(
     }
 );
 
-/// Cases of a follow-up action, restricted to the statuses the caller may see.
-pub struct FollowUpActionCasesLoader {
-    store: Store,
-    statuses: Vec<CaseStatus>,
+/// Case statuses as part of a loader key: the same statuses make the same key in whatever
+/// order they were asked for, so fields asking alike join one batch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct StatusSet(u32);
+
+impl StatusSet {
+    /// The set of `statuses`.
+    pub fn of(statuses: &[CaseStatus]) -> Self {
+        Self(
+            CaseStatus::iter()
+                .enumerate()
+                .filter(|(_, status)| statuses.contains(status))
+                .fold(0, |bits, (bit, _)| bits | (1 << bit)),
+        )
+    }
+
+    /// The statuses of the set that `visible` holds too.
+    fn within(self, visible: &[CaseStatus]) -> Vec<CaseStatus> {
+        CaseStatus::iter()
+            .enumerate()
+            .filter(|(bit, status)| self.0 & (1 << bit) != 0 && visible.contains(status))
+            .map(|(_, status)| status)
+            .collect()
+    }
 }
 
-impl Loader<i64> for FollowUpActionCasesLoader {
+/// Cases of a follow-up action by (action id, statuses): those of the statuses asked for
+/// that the caller may see, newest first.
+pub struct FollowUpActionCasesLoader {
+    store: Store,
+    visible: Vec<CaseStatus>,
+}
+
+impl Loader<(i64, StatusSet)> for FollowUpActionCasesLoader {
     type Value = Arc<Vec<CaseRecord>>;
     type Error = Arc<Error>;
 
-    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Arc<Vec<CaseRecord>>>, Arc<Error>> {
-        let found = self.store.follow_up_action_cases(keys, &self.statuses).await.map_err(Arc::new)?;
-        Ok(found.into_iter().map(|(k, v)| (k, Arc::new(v))).collect())
+    async fn load(
+        &self,
+        keys: &[(i64, StatusSet)],
+    ) -> Result<HashMap<(i64, StatusSet), Arc<Vec<CaseRecord>>>, Arc<Error>> {
+        let mut found = HashMap::new();
+        // One statement per set of statuses asked for (a request usually asks for one).
+        for (statuses, action_ids) in group_by(keys, |(action_id, statuses)| (*statuses, *action_id)) {
+            let mut cases = self
+                .store
+                .follow_up_action_cases(&action_ids, &statuses.within(&self.visible))
+                .await
+                .map_err(Arc::new)?;
+            for action_id in action_ids {
+                found.insert((action_id, statuses), Arc::new(cases.remove(&action_id).unwrap_or_default()));
+            }
+        }
+        Ok(found)
     }
+}
+
+/// The ids of `keys` grouped by what else the key holds; `split` parts a key in two.
+fn group_by<K, G: Hash + Eq>(keys: &[K], split: impl Fn(&K) -> (G, i64)) -> HashMap<G, Vec<i64>> {
+    let mut groups: HashMap<G, Vec<i64>> = HashMap::new();
+    for key in keys {
+        let (group, id) = split(key);
+        groups.entry(group).or_default().push(id);
+    }
+    groups
 }
 
 /// The loaders of one request.
@@ -141,7 +194,7 @@ pub struct Loaders {
 
 impl Loaders {
     /// Fresh loaders (empty caches) for one request; `visible` are the case statuses the
-    /// caller may see through relations.
+    /// caller may see: the loaders of case lists never read others, whatever a key asks.
     pub fn new(store: &Store, visible: Vec<CaseStatus>) -> Self {
         Self {
             collections: new_loader(CollectionLoader(store.clone())),
@@ -156,9 +209,9 @@ impl Loaders {
             case_follow_up_actions: new_loader(CaseFollowUpActionsLoader(store.clone())),
             follow_up_action_cases: new_loader(FollowUpActionCasesLoader {
                 store: store.clone(),
-                statuses: visible.clone(),
+                visible: visible.clone(),
             }),
-            related_cases: new_loader(RelatedCasesLoader { store: store.clone(), statuses: visible }),
+            related_cases: new_loader(RelatedCasesLoader { store: store.clone(), visible }),
         }
     }
 }
@@ -171,35 +224,48 @@ fn new_loader<T: Send + Sync + 'static>(loader: T) -> DataLoader<T> {
 
 /// Loads one key; loader errors are shared between waiting fields, so the detail is kept
 /// as text (it is logged where it is turned into a response error).
-pub async fn load<T, V>(loader: &DataLoader<T>, key: i64) -> Result<Option<V>, Error>
+pub async fn load<K, T, V>(loader: &DataLoader<T>, key: K) -> Result<Option<V>, Error>
 where
-    T: Loader<i64, Value = V, Error = Arc<Error>>,
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+    T: Loader<K, Value = V, Error = Arc<Error>>,
     V: Send + Sync + Clone + 'static,
 {
     loader.load_one(key).await.map_err(|error| Error::Internal(error.to_string()))
 }
 
-/// Related case ids by (case id, how many), restricted to what the caller may see.
+/// Related case ids by (case id, how many, statuses): those of the statuses asked for that
+/// the caller may see.
 pub struct RelatedCasesLoader {
     store: Store,
-    statuses: Vec<CaseStatus>,
+    visible: Vec<CaseStatus>,
 }
 
-impl Loader<(i64, u32)> for RelatedCasesLoader {
+/// A key of [`RelatedCasesLoader`]: case id, how many, which statuses.
+pub type RelatedCasesKey = (i64, u32, StatusSet);
+
+impl Loader<RelatedCasesKey> for RelatedCasesLoader {
     type Value = Arc<Vec<i64>>;
     type Error = Arc<Error>;
 
-    async fn load(&self, keys: &[(i64, u32)]) -> Result<HashMap<(i64, u32), Arc<Vec<i64>>>, Arc<Error>> {
-        let mut by_size: HashMap<u32, Vec<i64>> = HashMap::new();
-        for (case_id, first) in keys {
-            by_size.entry(*first).or_default().push(*case_id);
-        }
+    async fn load(
+        &self,
+        keys: &[RelatedCasesKey],
+    ) -> Result<HashMap<RelatedCasesKey, Arc<Vec<i64>>>, Arc<Error>> {
         let mut found = HashMap::new();
-        for (first, case_ids) in by_size {
-            let related =
-                self.store.related_case_ids(&case_ids, first, &self.statuses).await.map_err(Arc::new)?;
+        // One statement per page size and set of statuses (a request usually asks for one).
+        for ((first, statuses), case_ids) in
+            group_by(keys, |(case_id, first, statuses)| ((*first, *statuses), *case_id))
+        {
+            let mut related = self
+                .store
+                .related_case_ids(&case_ids, first, &statuses.within(&self.visible))
+                .await
+                .map_err(Arc::new)?;
             for case_id in case_ids {
-                found.insert((case_id, first), Arc::new(related.get(&case_id).cloned().unwrap_or_default()));
+                found.insert(
+                    (case_id, first, statuses),
+                    Arc::new(related.remove(&case_id).unwrap_or_default()),
+                );
             }
         }
         Ok(found)

@@ -18,12 +18,13 @@ use super::loaders::{Loaders, load};
 use super::prefetch::{self, CaseNeeds, case_detail};
 use super::search::{self, SearchConnection};
 use super::statistics::CaseStatistics;
+use super::types::enums::CaseStatus;
 use super::types::{Case, CaseConnection, Category, Collection, FollowUpAction, Node, Organisation};
 use crate::error::Error;
 use crate::store::Store;
 
 /// Most IDs `nodes` accepts at once.
-const MAX_NODES: usize = 100;
+pub const MAX_NODES: usize = 100;
 
 /// Read access to the case collections (the root query type).
 #[derive(Debug, Default)]
@@ -33,21 +34,25 @@ pub struct Query;
 ///
 /// Access: send `Authorization: Bearer <API key>`; without it a request is anonymous and
 /// sees published content only. Scopes: `read` (published content), `read:drafts` (also
-/// DRAFT and ARCHIVED cases, in every field), `write`, `admin`.
+/// DRAFT and ARCHIVED cases: lists show them when asked for with `statuses`, and lookups by
+/// ID or slug return them), `write`, `admin`.
 ///
 /// Limits (server defaults): depth 15, aliases 30, directives 50, query text 20,000
 /// characters, batches of 10, body 1 MiB, execution 10 s, `first`/`last` at most 100.
 ///
 /// Cost: an object field costs 1, a scalar 0; a connection multiplies its items by
-/// `first`/`last` (default 20), a list by its `first`, its `ids` or a declared size. An
-/// operation may cost at most 1,000; each key (default 2,000 points, refilled at 100/s) and
-/// each anonymous client (500, 20/s) spends from a budget. `extensions.cost` and the
+/// `first`/`last` (default 20), a list by its `first`, its `ids` or a declared size.
+/// Statistics rows and countries are computed in memory: 0 each, 1 for their whole list. A
+/// page over its maximum is BAD_USER_INPUT before any cost. An operation may cost at most
+/// 1,000; each key (default 2,000 points, refilled at 100/s) and each anonymous client
+/// (500, 20/s) spends from a budget. `extensions.cost` and the
 /// `RateLimit-Limit`/`-Remaining`/`-Reset` headers report it; a spent budget gives HTTP 429
-/// with `THROTTLED` and `Retry-After`.
+/// with `THROTTLED` and `Retry-After`; a request costing more than the whole budget gives
+/// HTTP 400 with `COST_EXCEEDS_CAPACITY` at once.
 ///
 /// Errors carry `extensions.code`: BAD_USER_INPUT, NOT_FOUND, FORBIDDEN, UNAUTHENTICATED,
-/// QUERY_TOO_COMPLEX, THROTTLED, TIMEOUT, BAD_REQUEST, PAYLOAD_TOO_LARGE,
-/// UNSUPPORTED_MEDIA_TYPE, NOT_ACCEPTABLE, METHOD_NOT_ALLOWED, INTERNAL.
+/// QUERY_TOO_COMPLEX, THROTTLED, COST_EXCEEDS_CAPACITY, TIMEOUT, BAD_REQUEST,
+/// PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, NOT_ACCEPTABLE, METHOD_NOT_ALLOWED, INTERNAL.
 #[Object]
 impl Query {
     /// The object with this global ID, or null when there is none (or it is not visible).
@@ -201,7 +206,7 @@ impl Query {
         Ok(arguments.resolve(context).await?)
     }
 
-    /// Full-text search across cases (those the caller may see), organisations and
+    /// Full-text search across cases (default: published only), organisations and
     /// follow-up actions, in English, Chinese and Arabic, most relevant first.
     async fn search(
         &self,
@@ -211,8 +216,12 @@ impl Query {
         query: String,
         #[graphql(desc = "Page size (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "Cursor to start after.")] after: Option<String>,
+        #[graphql(desc = "Statuses of the cases to find (default: [PUBLISHED]); DRAFT and ARCHIVED need \
+                          the read:drafts scope. Organisations and follow-up actions have no status and \
+                          are always searched.")]
+        statuses: Option<Vec<CaseStatus>>,
     ) -> Result<SearchConnection> {
-        Ok(search::resolve(context, &query, first, after).await?)
+        Ok(search::resolve(context, &query, first, after, statuses).await?)
     }
 
     /// Counts and breakdowns of the cases `filter` covers, for dashboards (the same cases

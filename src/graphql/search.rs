@@ -8,6 +8,7 @@ use entity::{follow_up_action_translation, organisation_translation};
 
 use super::access::Access;
 use super::connection::{Highlight, PageInfo, case_highlights, page_info};
+use super::types::enums::CaseStatus;
 use super::types::localised::{Translation, pick};
 use super::types::{Case, FollowUpAction, Organisation};
 use crate::error::Error;
@@ -19,7 +20,7 @@ use crate::store::search::{SearchQuery, snippet};
 /// An object a search found.
 #[derive(Clone, Union)]
 pub enum SearchResult {
-    /// A case (only those the caller may see).
+    /// A case (by default published only: see `statuses`).
     Case(Case),
     /// An organisation.
     Organisation(Organisation),
@@ -27,15 +28,17 @@ pub enum SearchResult {
     FollowUpAction(FollowUpAction),
 }
 
-/// Runs a search: `first`/`after` as in every connection.
+/// Runs a search: `first`/`after` as in every connection; case hits have one of
+/// `statuses` (default: published only).
 pub async fn resolve(
     context: &Context<'_>,
     text: &str,
     first: Option<i32>,
     after: Option<String>,
+    statuses: Option<Vec<CaseStatus>>,
 ) -> Result<SearchConnection, Error> {
     let store = context.data::<Store>().map_err(|_| Error::Internal("no store in context".to_owned()))?;
-    let search = SiteSearch::new(text, Access::of(context).visible_statuses())?;
+    let search = SiteSearch::new(text, Access::of(context).listed_statuses(statuses)?)?;
     let ordering = search.cursor_ordering();
     let window = crate::graphql::window(
         context,

@@ -11,7 +11,7 @@ use super::{Category, Collection, Country, FollowUpAction, Organisation, TextDir
 use crate::error::Error;
 use crate::graphql::access::Access;
 use crate::graphql::id::{self, NodeKind};
-use crate::graphql::loaders::{Loaders, load};
+use crate::graphql::loaders::{Loaders, StatusSet, load};
 use crate::store::brief::Detail;
 use crate::store::cases::CaseRecord;
 use crate::store::catalogue::{CategoryRecord, CollectionRecord};
@@ -217,29 +217,30 @@ impl Case {
         Ok(records.iter().map(|record| FollowUpAction(Arc::new(record.clone()))).collect())
     }
 
-    /// Other cases sharing this one's organisations, category or tags, most related first.
+    /// Other cases sharing this one's organisations, category or tags, most related first
+    /// (default: published only).
     async fn related_cases(
         &self,
         context: &Context<'_>,
         #[graphql(desc = "How many (default 5, at most 20).")] first: Option<i32>,
+        #[graphql(desc = "Statuses of the cases to list (default: [PUBLISHED]); DRAFT and ARCHIVED \
+                          need the read:drafts scope.")]
+        statuses: Option<Vec<CaseStatus>>,
     ) -> Result<Vec<Case>> {
         let first = first.unwrap_or(5);
         let first = u32::try_from(first).ok().filter(|first| *first <= MAX_RELATED).ok_or_else(|| {
             Error::BadUserInput(format!("`first` must be between 0 and {MAX_RELATED}, got {first}"))
         })?;
+        let access = Access::of(context);
+        let statuses = StatusSet::of(&access.listed_statuses(statuses)?);
         let loaders = context.data::<Loaders>()?;
-        let ids = loaders
-            .related_cases
-            .load_one((self.record.model.id, first))
-            .await
-            .map_err(|error| Error::Internal(error.to_string()))?
-            .unwrap_or_default();
+        let ids =
+            load(&loaders.related_cases, (self.record.model.id, first, statuses)).await?.unwrap_or_default();
         let found = loaders
             .cases
             .load_many(ids.iter().copied())
             .await
             .map_err(|error| Error::Internal(error.to_string()))?;
-        let access = Access::of(context);
         Ok(ids
             .iter()
             .filter_map(|id| found.get(id))

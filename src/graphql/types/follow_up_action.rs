@@ -4,11 +4,12 @@ use std::sync::Arc;
 
 use async_graphql::{Context, ID, Object, Result};
 
-use super::enums::{FollowUpActionKind, FollowUpActionStatus};
+use super::enums::{CaseStatus, FollowUpActionKind, FollowUpActionStatus};
 use super::localised::{available, pick, shown_direction, shown_locale};
 use super::{Case, Collection, Organisation, TextDirection};
+use crate::graphql::access::Access;
 use crate::graphql::id::{self, NodeKind};
-use crate::graphql::loaders::{Loaders, load};
+use crate::graphql::loaders::{Loaders, StatusSet, load};
 use crate::store::joined::FollowUpActionRecord;
 
 /// A follow-up measure announced with a collection: summarising experience, showcasing
@@ -72,10 +73,18 @@ impl FollowUpAction {
         Ok(load(&loaders.collections, collection_id).await?.map(Collection))
     }
 
-    /// The cases it concerns that the caller may see, newest first.
-    async fn cases(&self, context: &Context<'_>) -> Result<Vec<Case>> {
+    /// The cases it concerns, newest first (default: published only).
+    async fn cases(
+        &self,
+        context: &Context<'_>,
+        #[graphql(desc = "Statuses of the cases to list (default: [PUBLISHED]); DRAFT and ARCHIVED \
+                          need the read:drafts scope.")]
+        statuses: Option<Vec<CaseStatus>>,
+    ) -> Result<Vec<Case>> {
+        let statuses = StatusSet::of(&Access::of(context).listed_statuses(statuses)?);
         let loaders = context.data::<Loaders>()?;
-        let cases = load(&loaders.follow_up_action_cases, self.0.model.id).await?.unwrap_or_default();
+        let key = (self.0.model.id, statuses);
+        let cases = load(&loaders.follow_up_action_cases, key).await?.unwrap_or_default();
         Ok(cases.iter().map(|record| Case::new(Arc::new(record.clone()))).collect())
     }
 

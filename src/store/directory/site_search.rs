@@ -62,7 +62,7 @@ pub struct SearchResultRecord {
     pub score: f64,
 }
 
-/// A search over everything: the parsed text and the case statuses the caller may see.
+/// A search over everything: the parsed text and the statuses of the cases to find.
 #[derive(Clone, Debug)]
 pub struct SiteSearch {
     /// `None` when the text holds no searchable word (nothing matches).
