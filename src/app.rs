@@ -66,7 +66,8 @@ impl App {
             SchemaOptions { introspection: protection.introspection.is_on(), max_page: protection.max_page },
         );
         let cost_model = CostModel::from_sdl(&schema.sdl())
-            .map_err(|error| Error::Internal(format!("cannot read the schema for costs: {error}")))?;
+            .map_err(|error| Error::Internal(format!("cannot read the schema for costs: {error}")))?
+            .with_max_page(protection.max_page);
         let gate = Gate::new(store.clone(), protection, cost_model).await?;
         let cors_origins = protection.cors_origins.clone();
         Ok(Self {

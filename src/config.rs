@@ -425,7 +425,19 @@ pub struct ExportSchemaArgs {
 
 #[cfg(test)]
 mod tests {
-    use super::redact_url;
+    use clap::Parser;
+
+    use super::{Cli, ServeArgs, redact_url};
+
+    /// Tests start apps "as shipped" from `ServeArgs::default()`: it must be what the command
+    /// line gives when no option is passed.
+    #[test]
+    fn the_default_serve_arguments_are_the_command_line_defaults() {
+        let mut parsed = Cli::try_parse_from(["casegraph"]).expect("no arguments parse").serve;
+        // The one setting a machine's environment commonly carries.
+        parsed.protection.redis_url = None;
+        assert_eq!(format!("{parsed:?}"), format!("{:?}", ServeArgs::default()));
+    }
 
     #[test]
     fn passwords_are_redacted_from_database_urls() {

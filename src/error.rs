@@ -21,6 +21,10 @@ pub mod code {
     pub const QUERY_TOO_COMPLEX: &str = "QUERY_TOO_COMPLEX";
     /// The caller's cost budget is spent; retry after `Retry-After` seconds (HTTP 429).
     pub const THROTTLED: &str = "THROTTLED";
+    /// The request's cost is more than the caller's budget can ever hold, so retrying will
+    /// never help: ask for fewer items, split the request, or use an API key with a larger
+    /// budget. `extensions.cost` and `extensions.capacity` give both numbers (HTTP 400).
+    pub const COST_EXCEEDS_CAPACITY: &str = "COST_EXCEEDS_CAPACITY";
     /// Execution took longer than the server's time limit.
     pub const TIMEOUT: &str = "TIMEOUT";
     /// The HTTP request is not a well-formed GraphQL-over-HTTP request (HTTP 400).

@@ -85,12 +85,19 @@
     return TEXTS[state.lang];
   }
 
-  async function graphql(query, variables) {
+  // A throttled request (HTTP 429) waits as long as Retry-After says and tries again, a few
+  // times: a visitor reloading fast sees the charts a moment later, not an error.
+  async function graphql(query, variables, attempt = 0) {
     const response = await fetch('/graphql', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'Accept-Language': state.lang },
       body: JSON.stringify({ query, variables }),
     });
+    if (response.status === 429 && attempt < 3) {
+      const seconds = Math.min(Number(response.headers.get('Retry-After')) || 1, 10);
+      await new Promise((resolve) => window.setTimeout(resolve, seconds * 1000));
+      return graphql(query, variables, attempt + 1);
+    }
     const body = await response.json();
     if (body.errors && body.errors.length) {
       throw new Error(body.errors.map((error) => error.message).join('; '));

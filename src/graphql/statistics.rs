@@ -9,6 +9,9 @@ mod counts;
 mod follow_up_actions;
 mod support;
 
+/// Largest `first` of `byCountry` and `byTag`.
+pub const MAX_FIRST: u64 = 250;
+
 use std::future::Future;
 use std::sync::Arc;
 

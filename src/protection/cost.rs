@@ -10,7 +10,7 @@
 //! The type information comes from the schema's own SDL, read once at start-up, so the
 //! model cannot drift from the schema.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
 use async_graphql::Variables;
@@ -45,6 +45,39 @@ pub fn declared_list_size(parent: &str, field: &str) -> u64 {
     }
 }
 
+/// The largest size a list field accepts for its `first` (or, for `nodes`, its number of
+/// `ids`); connections accept the server's `--max-page`. The resolvers enforce the same
+/// numbers (they are the same constants); the analysis checks them first, so an oversized
+/// page is `BAD_USER_INPUT` naming the maximum, never a cost.
+pub fn list_maximum(parent: &str, field: &str) -> Option<u64> {
+    match (parent, field) {
+        ("Case", "relatedCases") => Some(u64::from(crate::store::related::MAX_RELATED)),
+        ("CaseStatistics", "byCountry" | "byTag") => Some(crate::graphql::statistics::MAX_FIRST),
+        ("Query", "nodes") => Some(crate::graphql::query::MAX_NODES as u64),
+        _ => None,
+    }
+}
+
+/// What one object of a type costs: 1, except the objects that are computed in memory
+/// rather than read row by row: the rows of a statistics breakdown (one grouped statement
+/// computes them all, and the result is cached) and countries (names from CLDR). A list of
+/// such objects costs 1 for the statement that computes it, however long it is, while a
+/// connection nested in one of its rows still multiplies as everywhere else.
+pub fn object_weight(type_name: &str) -> u64 {
+    match type_name {
+        "CategoryCount"
+        | "OrganisationTypeCount"
+        | "CountryCount"
+        | "CollectionCount"
+        | "MonthCount"
+        | "TagCount"
+        | "FollowUpActionKindCount"
+        | "FollowUpActionStatusCount"
+        | "Country" => 0,
+        _ => 1,
+    }
+}
+
 /// What the analysis needs to know of one field of the schema.
 #[derive(Clone, Debug)]
 struct FieldType {
@@ -62,6 +95,8 @@ pub struct CostModel {
     composite: std::collections::HashSet<String>,
     /// Connection types (named `…Connection`, with `edges` or `nodes`).
     connections: std::collections::HashSet<String>,
+    /// Largest `first`/`last` of a connection (the server's `--max-page`).
+    max_page: u64,
 }
 
 fn unwrap_type(ty: &Type) -> (String, bool) {
@@ -75,7 +110,7 @@ impl CostModel {
     /// Reads the model from the schema's SDL.
     pub fn from_sdl(sdl: &str) -> Result<Self, String> {
         let document = async_graphql::parser::parse_schema(sdl).map_err(|error| error.to_string())?;
-        let mut model = Self::default();
+        let mut model = Self { max_page: crate::store::page::MAX_PAGE_SIZE, ..Self::default() };
         for definition in document.definitions {
             let TypeSystemDefinition::Type(definition) = definition else { continue };
             let name = definition.node.name.node.to_string();
@@ -105,6 +140,12 @@ impl CostModel {
         Ok(model)
     }
 
+    /// The same model for a server whose connections accept at most `max_page` items.
+    pub fn with_max_page(mut self, max_page: u64) -> Self {
+        self.max_page = max_page;
+        self
+    }
+
     /// Analyses the operation `operation_name` selects in `document` (`None` when it selects
     /// none: execution reports that).
     pub fn analyse(
@@ -130,7 +171,13 @@ impl CostModel {
             OperationType::Mutation => "Mutation",
             OperationType::Subscription => "Subscription",
         };
-        let walker = Walker { model: self, document, variables, read_variables: Cell::new(false) };
+        let walker = Walker {
+            model: self,
+            document,
+            variables,
+            read_variables: Cell::new(false),
+            oversized: RefCell::new(None),
+        };
         let measure = walker.selection_set(&operation.selection_set.node, Some(root));
         let (aliases, directives) = count_aliases_and_directives(document);
         let analysis = Analysis {
@@ -140,6 +187,7 @@ impl CostModel {
             directives,
             cost: measure.cost,
             introspection_keys: introspection_keys(document, &operation.selection_set.node),
+            oversized: walker.oversized.into_inner(),
         };
         Some((analysis, walker.read_variables.get()))
     }
@@ -159,6 +207,10 @@ pub struct Analysis {
     pub cost: u64,
     /// Response keys of top-level introspection fields (left out of the actual cost).
     pub introspection_keys: Vec<String>,
+    /// The first list size over its maximum (`first`, `last` or the number of `ids`), as
+    /// a message naming the argument, the field and the maximum: such an operation is
+    /// refused as `BAD_USER_INPUT` before its cost is judged (the cost counts the maximum).
+    pub oversized: Option<String>,
 }
 
 /// The operation `name` picks, as execution would.
@@ -198,6 +250,8 @@ struct Walker<'a> {
     variables: &'a Variables,
     /// Whether an argument the analysis read was a variable.
     read_variables: Cell<bool>,
+    /// The first list size found over its maximum.
+    oversized: RefCell<Option<String>>,
 }
 
 /// The fields of one response key, merged as execution merges them (the same field asked
@@ -318,13 +372,15 @@ impl<'d> Walker<'d> {
         } else {
             self.sets(&children(Some(field_type.named.as_str())))
         };
-        let each = inner.cost.saturating_add(1);
-        let count = if field_type.list {
-            items.unwrap_or_else(|| self.list_size(field, group.parent.unwrap_or_default(), name))
-        } else {
-            1
-        };
-        Measure { cost: each.saturating_mul(count), depth: inner.depth + 1 }
+        let weight = object_weight(&field_type.named);
+        let each = inner.cost.saturating_add(weight);
+        if !field_type.list {
+            return Measure { cost: each, depth: inner.depth + 1 };
+        }
+        let count = items.unwrap_or_else(|| self.list_size(field, group.parent.unwrap_or_default(), name));
+        // A list of objects computed in memory costs the one statement that computes it.
+        let computed = u64::from(weight == 0);
+        Measure { cost: each.saturating_mul(count).saturating_add(computed), depth: inner.depth + 1 }
     }
 
     fn argument(&self, field: &Field, name: &str) -> Option<Value> {
@@ -340,26 +396,53 @@ impl<'d> Walker<'d> {
             .ok()
     }
 
-    fn integer_argument(&self, field: &Field, name: &str) -> Option<u64> {
-        match self.argument(field, name)? {
-            Value::Number(number) => Some(number.as_u64().unwrap_or(0)),
-            _ => None,
+    /// The size argument `name` of `field` within `0..=maximum`; a value outside is noted
+    /// as [`Analysis::oversized`] and counted as `maximum` (or 0 when negative).
+    fn size_argument(&self, field: &Field, name: &str, maximum: Option<u64>) -> Option<u64> {
+        let Value::Number(number) = self.argument(field, name)? else {
+            return None;
+        };
+        let size = number.as_u64();
+        let within = size.is_some_and(|size| maximum.is_none_or(|maximum| size <= maximum));
+        if !within {
+            let range =
+                maximum.map_or_else(|| "at least 0".to_owned(), |maximum| format!("between 0 and {maximum}"));
+            self.note_oversized(format!("`{name}` of `{}` must be {range}, got {number}", field.name.node));
+        }
+        Some(match (size, maximum) {
+            (Some(size), Some(maximum)) => size.min(maximum),
+            (Some(size), None) => size,
+            (None, _) => 0,
+        })
+    }
+
+    fn note_oversized(&self, message: String) {
+        let mut oversized = self.oversized.borrow_mut();
+        if oversized.is_none() {
+            *oversized = Some(message);
         }
     }
 
     /// `first` or `last` (the larger, should both be given), else the default page.
     fn page_size(&self, field: &Field) -> u64 {
-        match (self.integer_argument(field, "first"), self.integer_argument(field, "last")) {
+        let maximum = Some(self.model.max_page);
+        match (self.size_argument(field, "first", maximum), self.size_argument(field, "last", maximum)) {
             (None, None) => DEFAULT_PAGE,
             (first, last) => first.unwrap_or(0).max(last.unwrap_or(0)),
         }
     }
 
     fn list_size(&self, field: &Field, parent: &str, name: &str) -> u64 {
+        let maximum = list_maximum(parent, name);
         if let Some(Value::List(ids)) = self.argument(field, "ids") {
-            return ids.len() as u64;
+            let count = ids.len() as u64;
+            if let Some(maximum) = maximum.filter(|maximum| count > *maximum) {
+                self.note_oversized(format!("`{name}` takes at most {maximum} ids per call, got {count}"));
+                return maximum;
+            }
+            return count;
         }
-        self.integer_argument(field, "first").unwrap_or_else(|| declared_list_size(parent, name))
+        self.size_argument(field, "first", maximum).unwrap_or_else(|| declared_list_size(parent, name))
     }
 }
 
@@ -531,6 +614,54 @@ mod tests {
         assert_eq!((analysis.aliases, analysis.directives), (3, 1));
         assert_eq!(analysis.introspection_keys, ["s"]);
         assert_eq!(analysis.cost, 2 + 1);
+    }
+
+    #[test]
+    fn statistics_rows_and_countries_cost_their_list_once() {
+        let dashboard = analyse(
+            "{ statistics { caseCount
+                byCategory { category { id slug name collection { slug year } } count share }
+                byOrganisationType { type label count share }
+                byCountry(first: 15) { country { code name } count share }
+                byCollection { collection { slug year title } count share }
+                byMonth(field: PUBLISHED_AT) { month count }
+                followUpActions { total byKind { kind label count } byStatus { status count } } } }",
+            serde_json::json!({}),
+        );
+        // statistics 1 + byCategory (9 × (category 1 + collection 1) + 1) + 1 + 1
+        // + byCollection (2 × collection 1 + 1) + 1 + followUpActions (1 + 1 + 1)
+        assert_eq!(dashboard.cost, 1 + 19 + 1 + 1 + 3 + 1 + 3);
+        let countries = analyse(
+            "{ statistics { byCountry(first: 250) { country { code name } } } }",
+            serde_json::json!({}),
+        );
+        assert_eq!(countries.cost, 2);
+        // A connection inside a row still multiplies by the rows.
+        let nested = analyse(
+            "{ statistics { byCategory { category { cases(first: 10) { nodes { slug } } } } } }",
+            serde_json::json!({}),
+        );
+        assert_eq!(nested.cost, 1 + 9 * (1 + 1 + 10) + 1);
+    }
+
+    #[test]
+    fn a_page_over_its_maximum_is_noted_and_costed_at_the_maximum() {
+        let analysis = analyse("{ cases(first: 100000) { nodes { slug } } }", serde_json::json!({}));
+        assert_eq!(
+            analysis.oversized.as_deref(),
+            Some("`first` of `cases` must be between 0 and 100, got 100000")
+        );
+        assert_eq!(analysis.cost, 101);
+        let variable = analyse(
+            "query($n: Int) { organisations(last: $n) { nodes { slug } } }",
+            serde_json::json!({ "n": -3 }),
+        );
+        assert!(variable.oversized.is_some_and(|message| message.contains("got -3")));
+        let related =
+            analyse("{ case(slug: \"x\") { relatedCases(first: 21) { slug } } }", serde_json::json!({}));
+        assert!(related.oversized.is_some_and(|message| message.contains("between 0 and 20")));
+        let fine = analyse("{ cases(first: 100) { nodes { slug } } }", serde_json::json!({}));
+        assert_eq!((fine.oversized, fine.cost), (None, 101));
     }
 
     #[test]

@@ -160,6 +160,11 @@ impl Gate {
         Ok(record)
     }
 
+    /// Points an API key's budget holds when the key has no budget of its own.
+    pub fn key_budget(&self) -> f64 {
+        self.key_default.maximum
+    }
+
     /// Refuses callers that may not read at all.
     pub fn check_read(identity: &Identity) -> Result<()> {
         if identity.scopes.has(Scope::Read) {

@@ -78,8 +78,12 @@ impl Limits {
         Ok(())
     }
 
-    /// Depth, aliases, directives and cost of an analysed operation.
+    /// List sizes, depth, aliases, directives and cost of an analysed operation. A page
+    /// over its maximum is the client's input error, whatever the cost it would have had.
     pub fn check_analysis(&self, analysis: &Analysis) -> Result<(), Error> {
+        if let Some(message) = &analysis.oversized {
+            return Err(Error::BadUserInput(message.clone()));
+        }
         let checks = [
             ("the query is nested", "levels deep", analysis.depth, self.max_depth),
             ("the document has", "aliases", analysis.aliases, self.max_aliases),

@@ -1,6 +1,10 @@
 //! `/dashboard` in a real browser: headless Chromium loads the page from a test app, waits
 //! for the charts, and the numbers drawn (each bar's `data-count`) must equal the API's.
 //! Also: the filter bar's query, Arabic laid out right to left, screenshots under target/.
+//! Every app here is started exactly as shipped (anonymous budget and limits included): the
+//! page must work for a visitor who has no key. Reloading it 30 times a minute in one
+//! browser is `scripts/dashboard-browser.sh` (run by `.ci/run`); the budget arithmetic of
+//! a load is tests/api/journeys.rs.
 //!
 //! Needs Debian's `chromium` package; without it these tests fail and say how to install it.
 
@@ -209,7 +213,7 @@ fn assert_same_numbers(drawn: &Drawn, expected: &Drawn) {
 
 #[tokio::test]
 async fn the_dashboard_draws_the_numbers_the_api_gives() {
-    let app = TestApp::spawn_with_samples().await;
+    let app = TestApp::spawn_as_shipped().await;
     let dom = dom(&app, "/dashboard").await;
     let (charts, totals) = drawn(&dom);
     let (_, expected_charts, expected_totals) = expected(&app, Value::Null, "en").await;
@@ -226,7 +230,7 @@ async fn the_dashboard_draws_the_numbers_the_api_gives() {
 
 #[tokio::test]
 async fn the_filter_bar_queries_by_collection_category_and_country() {
-    let app = TestApp::spawn_with_samples().await;
+    let app = TestApp::spawn_as_shipped().await;
     let top = app.graphql("{ statistics(filter: { collections: [\"wic-cbec-2025\"] }) { byCountry(first: 1) { country { code } } } }").await;
     let country =
         top["data"]["statistics"]["byCountry"][0]["country"]["code"].as_str().expect("a country").to_owned();
@@ -254,7 +258,7 @@ async fn the_filter_bar_queries_by_collection_category_and_country() {
 
 #[tokio::test]
 async fn the_dashboard_in_arabic_is_right_to_left_with_arabic_labels() {
-    let app = TestApp::spawn_with_samples().await;
+    let app = TestApp::spawn_as_shipped().await;
     let dom = dom(&app, "/dashboard?lang=ar").await;
     let html = tags(&dom, "html", "lang=");
     let root = attributes(html.first().expect("<html> start tag"));

@@ -1,4 +1,5 @@
-//! The example operations under `examples/queries/` run and answer sensibly.
+//! The example operations under `examples/queries/` run and answer sensibly, on a server
+//! started exactly as shipped (anonymous budget and limits included).
 
 use std::path::Path;
 
@@ -19,7 +20,7 @@ async fn run(app: &TestApp, name: &str, variables: Value, locale: &str) -> Value
 
 #[tokio::test]
 async fn the_partner_listing_pages_through_one_category_newest_first() {
-    let app = TestApp::spawn_with_samples().await;
+    let app = TestApp::spawn_as_shipped().await;
     let category = "logistics-integration";
     let mut after = Value::Null;
     let mut seen = Vec::new();
@@ -45,7 +46,7 @@ async fn the_partner_listing_pages_through_one_category_newest_first() {
 
 #[tokio::test]
 async fn the_case_detail_page_shows_one_case_in_arabic_when_it_has_arabic() {
-    let app = TestApp::spawn_with_samples().await;
+    let app = TestApp::spawn_as_shipped().await;
     let list = app.graphql("{ cases(first: 100) { nodes { slug availableLocales } } }").await;
     let with_arabic = list["data"]["cases"]["nodes"]
         .as_array()
@@ -70,7 +71,7 @@ async fn the_case_detail_page_shows_one_case_in_arabic_when_it_has_arabic() {
 
 #[tokio::test]
 async fn the_mobile_sync_returns_changes_oldest_first_and_resumes_from_its_cursor() {
-    let app = TestApp::spawn_with_samples().await;
+    let app = TestApp::spawn_as_shipped().await;
     let since = "2000-01-01T00:00:00Z";
     let data = run(&app, "mobile-sync.graphql", json!({ "since": since, "after": null }), "zh").await;
     let nodes = data["cases"]["nodes"].as_array().expect("nodes").clone();
@@ -86,7 +87,7 @@ async fn the_mobile_sync_returns_changes_oldest_first_and_resumes_from_its_curso
 
 #[tokio::test]
 async fn the_search_box_finds_ranked_results_with_highlights() {
-    let app = TestApp::spawn_with_samples().await;
+    let app = TestApp::spawn_as_shipped().await;
     let data = run(&app, "search-box.graphql", json!({ "q": "sample logistics" }), "en").await;
     let edges = data["search"]["edges"].as_array().expect("edges");
     assert!(!edges.is_empty(), "{data}");
@@ -104,7 +105,7 @@ async fn the_search_box_finds_ranked_results_with_highlights() {
 
 #[tokio::test]
 async fn the_dashboard_gets_every_chart_in_one_round_trip_and_drills_down_by_filter() {
-    let app = TestApp::spawn_with_samples().await;
+    let app = TestApp::spawn_as_shipped().await;
     let data = run(&app, "dashboard.graphql", json!({ "filter": null }), "zh").await;
     let stats = &data["statistics"];
     let cases = stats["caseCount"].as_u64().expect("caseCount");

@@ -74,10 +74,11 @@ pub struct TestApp {
     server: Option<tokio::task::JoinHandle<Result<(), Error>>>,
 }
 
-/// Serve options of the test apps: every default, except that anonymous callers (the
-/// tests) get a budget they cannot spend and a cost ceiling they do not reach, so only the
-/// tests of those limits see `THROTTLED` or a cost `QUERY_TOO_COMPLEX` (tests/api/protection.rs
-/// checks the defaults, and that the example operations fit them).
+/// Serve options of most test apps: every default, except that anonymous callers (the
+/// tests) get a budget they cannot spend and a cost ceiling they do not reach, so tests of
+/// other things may send anything. What users meet is tested apart, on apps started with
+/// exactly the production defaults ([`TestApp::spawn_as_shipped`]): the example operations,
+/// the dashboard in a browser, and one journey per kind of user (tests/api/journeys.rs).
 pub fn serve_args(samples: bool) -> ServeArgs {
     let mut serve = ServeArgs {
         bind: "127.0.0.1:0".parse().expect("address"),
@@ -94,6 +95,16 @@ impl TestApp {
     /// An app on an empty database (reference data only, no samples).
     pub async fn spawn() -> Self {
         Self::spawn_on(TestDatabase::new().await, false).await
+    }
+
+    /// An app started exactly as `casegraph serve` starts with no option: the sample set,
+    /// the engine's pool size, the anonymous and key budgets, every limit (only the port is
+    /// free). Use it for what a visitor, a partner or the dashboard meets.
+    pub async fn spawn_as_shipped() -> Self {
+        let database = TestDatabase::new().await;
+        let config = Config::for_database(database.url.clone());
+        let serve = ServeArgs { bind: "127.0.0.1:0".parse().expect("address"), ..ServeArgs::default() };
+        Self::spawn_configured(database, &config, &serve).await
     }
 
     /// An app whose empty database gets the synthetic sample set, as `cargo run` does.
@@ -140,6 +151,17 @@ impl TestApp {
 
     /// POSTs a GraphQL document with variables and extra headers.
     pub async fn graphql_with(&self, query: &str, variables: Value, headers: &[(&str, &str)]) -> Value {
+        self.exchange(query, variables, headers).await.2
+    }
+
+    /// POSTs a GraphQL document with variables and extra headers; returns the status, the
+    /// headers and the JSON body.
+    pub async fn exchange(
+        &self,
+        query: &str,
+        variables: Value,
+        headers: &[(&str, &str)],
+    ) -> (u16, reqwest::header::HeaderMap, Value) {
         let mut request = self
             .client
             .post(format!("{}/graphql", self.address))
@@ -148,7 +170,9 @@ impl TestApp {
             request = request.header(*name, *value);
         }
         let response = request.send().await.expect("request sent");
-        response.json().await.expect("JSON body")
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        (status, headers, response.json().await.expect("JSON body"))
     }
 
     pub async fn get(&self, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {

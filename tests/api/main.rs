@@ -16,6 +16,7 @@ mod examples;
 mod exchange;
 mod helpers;
 mod http;
+mod journeys;
 mod migrations;
 mod observability;
 mod ordering;

@@ -225,7 +225,7 @@ async fn drafts_are_visible_only_with_read_drafts_on_every_read_path() {
 }
 
 #[tokio::test]
-async fn search_hides_drafts_from_anonymous_and_read_callers() {
+async fn search_shows_drafts_only_to_read_drafts_callers_asking_for_them() {
     let app = spawn(|_| {}).await;
     let reader = create_key(&app.database, "read", &[]);
     let editor = create_key(&app.database, "read:drafts", &[]);
@@ -237,9 +237,17 @@ async fn search_hides_drafts_from_anonymous_and_read_callers() {
     let (_, _, drafts) = call(&app, query, json!({}), Some(&editor)).await;
     assert!(anonymous.get("errors").is_none(), "{anonymous}");
     assert_eq!(anonymous["data"], read["data"]);
+    // Search defaults to published cases for every caller; read:drafts sees drafts when it
+    // asks for them.
+    assert_eq!(drafts["data"], read["data"]);
     let hidden = anonymous["data"]["search"]["totalCount"].as_u64().expect("total");
-    let shown = drafts["data"]["search"]["totalCount"].as_u64().expect("total");
-    assert!(shown > hidden, "read:drafts sees drafts in search: {shown} > {hidden}");
+    let every_status = r#"{ search(query: "synthetic", first: 100, statuses: [DRAFT, PUBLISHED, ARCHIVED])
+                             { totalCount } }"#;
+    let (_, _, asked) = call(&app, every_status, json!({}), Some(&editor)).await;
+    let shown = asked["data"]["search"]["totalCount"].as_u64().expect("total");
+    assert!(shown > hidden, "read:drafts sees drafts in search when asked: {shown} > {hidden}");
+    let (_, _, forbidden) = call(&app, every_status, json!({}), Some(&reader)).await;
+    assert_eq!(error_code(&forbidden), Some("FORBIDDEN"), "{forbidden}");
 }
 
 // ---- limits -----------------------------------------------------------------------------
@@ -280,8 +288,7 @@ async fn each_limit_is_a_typed_error_stating_it() {
     assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body}");
     assert!(message(&body).contains("between 0 and 100"), "{body}");
 
-    let cost =
-        "{ cases(first: 100) { nodes { organisations { organisation { name } } countries { name } } } }";
+    let cost = "{ cases(first: 100) { nodes { organisations { organisation { name } } followUpActions { title } } } }";
     let (_, _, body) = call(&app, cost, json!({}), None).await;
     assert_eq!(error_code(&body), Some("QUERY_TOO_COMPLEX"), "{body}");
     assert!(message(&body).contains("cost is 1001; the maximum is 1000"), "{body}");

@@ -5,14 +5,13 @@ use std::future::Future;
 
 use async_graphql::Context;
 
+use super::MAX_FIRST;
 use crate::error::Error;
 use crate::locale::{DEFAULT_LOCALE, LocalePreference};
 use crate::reference::{Reference, Vocabulary};
 
 /// `first` of `byCountry` and `byTag` when not given.
 const DEFAULT_FIRST: i32 = 20;
-/// Largest `first` of `byCountry` and `byTag`.
-const MAX_FIRST: i32 = 250;
 
 /// Shared request data, or an internal error naming what is missing.
 pub(super) fn data<'a, T: Send + Sync + 'static>(context: &'a Context<'_>) -> Result<&'a T, Error> {
@@ -25,7 +24,7 @@ pub(super) fn data<'a, T: Send + Sync + 'static>(context: &'a Context<'_>) -> Re
 pub(super) fn first_argument(first: Option<i32>) -> Result<u64, Error> {
     let value = first.unwrap_or(DEFAULT_FIRST);
     match u64::try_from(value) {
-        Ok(limit) if value <= MAX_FIRST => Ok(limit),
+        Ok(limit) if limit <= MAX_FIRST => Ok(limit),
         _ => Err(Error::BadUserInput(format!("`first` must be between 0 and {MAX_FIRST}, got {value}"))),
     }
 }

@@ -28,7 +28,7 @@ use crate::graphql::loaders::Loaders;
 use crate::locale::LocalePreference;
 use crate::protection::budget::{BucketState, Charge};
 use crate::protection::cost::{Analysis, actual_cost};
-use crate::protection::gate::Gate;
+use crate::protection::gate::{Caller, Gate, Identity};
 use crate::protection::keys::Scope;
 use crate::protection::limits;
 use crate::telemetry::metrics;
@@ -123,6 +123,9 @@ impl RequestContext {
         let mut server_error = ServerError::new(error.message, None);
         let extensions = server_error.extensions.get_or_insert_with(Default::default);
         extensions.set("code", error.code);
+        for (name, value) in &error.details {
+            extensions.set(*name, *value);
+        }
         extensions.set("requestId", self.request_id.as_str());
         let response = Response::from_errors(vec![server_error]);
         let mut http = encode(media, error.status, &[Outcome::refused(response)], false);
@@ -206,6 +209,9 @@ async fn run(
         }
     }
     let requested: u64 = planned.iter().map(|plan| plan.analysis.cost).sum();
+    if requested as f64 > identity.spec.maximum {
+        return context.refuse(media, over_capacity(requested, &identity, gate));
+    }
 
     let charged = match gate.charge(&identity, requested).await {
         Charge::Granted(state) => state,
@@ -303,6 +309,7 @@ fn plan(gate: &Gate, documents: &Documents, raw: RawRequest) -> Result<Planned, 
         directives: 0,
         cost: 0,
         introspection_keys: Vec::new(),
+        oversized: None,
     };
     let prepared = documents.prepare(&mut request);
     let Ok(document) = request.parsed_query() else {
@@ -342,6 +349,32 @@ fn error_response(error: Error) -> Response {
     let mut server_error = ServerError::new(message, None);
     server_error.extensions.get_or_insert_with(Default::default).set("code", code);
     Response::from_errors(vec![server_error])
+}
+
+/// A request that costs more than the caller's bucket can ever hold: waiting would not help,
+/// so it is refused at once (never `THROTTLED`), saying how to get it through.
+fn over_capacity(requested: u64, identity: &Identity, gate: &Gate) -> HttpError {
+    let capacity = identity.spec.maximum.floor() as u64;
+    let remedy = match identity.caller {
+        Caller::Anonymous(_) => format!(
+            "ask for fewer items (a smaller `first`/`last`, fewer fields), split it into several \
+             requests, or send an API key (`Authorization: Bearer <key>`), whose budget is {} points",
+            gate.key_budget().floor() as u64
+        ),
+        Caller::Key { .. } => "ask for fewer items (a smaller `first`/`last`, fewer fields), split it into \
+             several requests, or ask the operator for a key with a larger budget"
+            .to_owned(),
+    };
+    HttpError::new(
+        StatusCode::BAD_REQUEST,
+        code::COST_EXCEEDS_CAPACITY,
+        format!(
+            "this request may cost {requested} points, more than the {capacity} points your budget \
+             can ever hold, so it can never run as it is: {remedy}"
+        ),
+    )
+    .with_detail("cost", requested)
+    .with_detail("capacity", capacity)
 }
 
 fn internal(error: &Error) -> HttpError {
@@ -459,8 +492,16 @@ fn tag_errors(response: &mut Response, request_id: &str) {
     }
 }
 
+/// How the GraphQL engine words a value it could not coerce to an argument's type while
+/// resolving a field (its `InputValueError`): an `Int` beyond 32 bits, a malformed date.
+/// Validation checks `Int` literals only as 64-bit numbers and custom scalars not at all,
+/// so these surface at a field's path, without a code of ours.
+const COERCION_FAILURES: [&str; 3] =
+    ["Failed to parse \"", "Expected input type \"", "Invalid value for argument"];
+
 /// Errors raised by the GraphQL engine itself (parse, validation, argument coercion) are
 /// the client's; anything else without a code is ours.
 fn default_code(error: &ServerError) -> &'static str {
-    if error.path.is_empty() { code::BAD_USER_INPUT } else { code::INTERNAL }
+    let coercion = || COERCION_FAILURES.iter().any(|prefix| error.message.starts_with(prefix));
+    if error.path.is_empty() || coercion() { code::BAD_USER_INPUT } else { code::INTERNAL }
 }

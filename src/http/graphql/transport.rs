@@ -83,12 +83,20 @@ pub struct HttpError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
+    /// More `extensions` of the error, beside `code` and `requestId`.
+    pub details: Vec<(&'static str, u64)>,
 }
 
 impl HttpError {
     /// A refusal with this status, code and message.
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into() }
+        Self { status, code, message: message.into(), details: Vec::new() }
+    }
+
+    /// The same refusal with one more number in its `extensions`.
+    pub fn with_detail(mut self, name: &'static str, value: u64) -> Self {
+        self.details.push((name, value));
+        self
     }
 
     /// HTTP 400 `BAD_REQUEST`: not a well-formed GraphQL-over-HTTP request.
