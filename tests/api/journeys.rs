@@ -228,16 +228,16 @@ async fn a_request_that_can_never_fit_the_budget_is_refused_at_once_not_throttle
 async fn a_page_over_the_maximum_is_bad_user_input_naming_it_whatever_its_size() {
     let app = TestApp::spawn_as_shipped().await;
     let oversized = [
-        ("{ cases(first: 101) { totalCount } }", "100"),
-        ("{ cases(first: 100000) { totalCount } }", "100"),
-        ("{ cases(first: 2147483648) { totalCount } }", "100"),
-        ("{ cases(first: 99999999999999999999) { totalCount } }", "100"),
-        ("{ cases(last: 100000) { totalCount } }", "100"),
-        ("{ cases(first: -1) { totalCount } }", "100"),
-        ("{ organisations(first: 2147483648) { totalCount } }", "100"),
-        ("{ followUpActions(first: 2147483648) { totalCount } }", "100"),
-        ("{ search(query: \"export\", first: 100000) { totalCount } }", "100"),
-        ("{ collections { cases(first: 100000) { totalCount } } }", "100"),
+        ("{ cases(first: 101) { totalCount nodes { slug } } }", "100"),
+        ("{ cases(first: 100000) { totalCount nodes { slug } } }", "100"),
+        ("{ cases(first: 2147483648) { totalCount nodes { slug } } }", "100"),
+        ("{ cases(first: 99999999999999999999) { totalCount nodes { slug } } }", "100"),
+        ("{ cases(last: 100000) { totalCount nodes { slug } } }", "100"),
+        ("{ cases(first: -1) { totalCount nodes { slug } } }", "100"),
+        ("{ organisations(first: 2147483648) { totalCount nodes { slug } } }", "100"),
+        ("{ followUpActions(first: 2147483648) { totalCount nodes { id } } }", "100"),
+        ("{ search(query: \"export\", first: 100000) { totalCount edges { score } } }", "100"),
+        ("{ collections { cases(first: 100000) { totalCount nodes { slug } } } }", "100"),
         ("{ cases(first: 1) { nodes { relatedCases(first: 100000) { slug } } } }", "20"),
         ("{ statistics { byCountry(first: 100000) { count } } }", "250"),
     ];
@@ -256,7 +256,7 @@ async fn a_page_over_the_maximum_is_bad_user_input_naming_it_whatever_its_size()
     // Through variables, and at the edge: 100 is accepted.
     for first in [json!(101), json!(100000), json!(2147483648_i64)] {
         let (_, _, body) =
-            call(&app, "query($n: Int) { cases(first: $n) { totalCount } }", json!({ "n": first }), &[])
+            call(&app, "query($n: Int) { cases(first: $n) { nodes { slug } } }", json!({ "n": first }), &[])
                 .await;
         assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{first}: {body}");
     }
