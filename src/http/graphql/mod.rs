@@ -64,7 +64,8 @@ pub async fn post(State(state): State<AppState>, request: Request) -> axum::resp
         Ok(parsed) => parsed,
         Err(error) => return context.refuse(media, error),
     };
-    run(&state, &context, media, requests, batch, false).await
+    let transport = if batch { Transport::PostBatch } else { Transport::Post };
+    run(&state, &context, media, requests, transport).await
 }
 
 /// GET `/graphql`: GraphiQL for a browser without a query; otherwise a query (never a
@@ -85,7 +86,7 @@ pub async fn get(State(state): State<AppState>, request: Request) -> axum::respo
         return context.refuse(MediaType::Json, not_acceptable());
     };
     match transport::parse_get_query(query) {
-        Ok(request) => run(&state, &context, media, vec![request], false, true).await,
+        Ok(request) => run(&state, &context, media, vec![request], Transport::Get).await,
         Err(error) => context.refuse(media, error),
     }
 }
@@ -139,6 +140,23 @@ impl RequestContext {
     }
 }
 
+impl RequestContext {
+    /// A refusal of the charge step, with the budget's headers when the budget is known.
+    fn refuse_with_budget(&self, media: MediaType, refusal: BudgetRefusal) -> axum::response::Response {
+        let mut response = self.refuse(media, refusal.error);
+        if let Some(bucket) = &refusal.bucket {
+            rate_limit_headers(response.headers_mut(), bucket);
+        }
+        if let Some(value) = refusal
+            .retry_after
+            .and_then(|seconds| HeaderValue::from_str(&format!("{:.0}", seconds.ceil().max(1.0))).ok())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        response
+    }
+}
+
 /// One operation's response and whether it was executed at all.
 struct Outcome {
     response: Response,
@@ -160,61 +178,142 @@ struct Planned {
     operation_name: Option<String>,
 }
 
+/// How the operations of a request arrived: what they may be, and how they are answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Transport {
+    /// POST with one operation object: answered with one response.
+    Post,
+    /// POST with a JSON array of operations: answered with an array, always HTTP 200.
+    PostBatch,
+    /// GET with the operation in the query string: queries only.
+    Get,
+}
+
+impl Transport {
+    fn is_batch(self) -> bool {
+        self == Self::PostBatch
+    }
+
+    /// Refuses an operation this transport may not carry (a mutation over GET: 405).
+    fn check(self, operation: OperationType) -> Result<(), HttpError> {
+        if self == Self::Get && operation != OperationType::Query {
+            return Err(HttpError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                code::METHOD_NOT_ALLOWED,
+                "only queries may be sent with GET; send mutations with POST",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The operations of a request after planning: each one's refusal, or its plan.
+struct Plans {
+    outcomes: Vec<Option<Outcome>>,
+    planned: Vec<Planned>,
+}
+
+impl Plans {
+    /// Points the planned operations may cost together.
+    fn requested(&self) -> u64 {
+        self.planned.iter().map(|plan| plan.analysis.cost).sum()
+    }
+}
+
+/// What one operation was expected to cost and did cost.
+struct Cost {
+    index: usize,
+    requested: u64,
+    actual: u64,
+}
+
+/// Every request goes through the same steps: authenticate the caller, plan each
+/// operation (limits and cost), charge the caller's budget, execute, refund what was not
+/// used, respond. Each step that refuses answers the whole request.
 async fn run(
     state: &AppState,
     context: &RequestContext,
     media: MediaType,
     requests: Vec<RawRequest>,
-    batch: bool,
-    over_get: bool,
+    transport: Transport,
 ) -> axum::response::Response {
-    let gate = &state.gate;
+    let identity = match authenticate(&state.gate, context, requests.len()).await {
+        Ok(identity) => identity,
+        Err(refusal) => return context.refuse(media, refusal),
+    };
+    let mut plans = match plan_all(state, requests, transport) {
+        Ok(plans) => plans,
+        Err(refusal) => return context.refuse(media, refusal),
+    };
+    let requested = plans.requested();
+    let charged = match charge(&state.gate, &identity, requested).await {
+        Ok(charged) => charged,
+        Err(refusal) => return context.refuse_with_budget(media, refusal),
+    };
+    let costs = execute(state, context, &identity, &mut plans).await;
+    let actual: u64 = costs.iter().map(|cost| cost.actual).sum();
+    let bucket = state.gate.refund(&identity, requested.saturating_sub(actual), charged).await;
+    respond(context, media, transport, plans.outcomes, &costs, &bucket)
+}
+
+/// Step 1: who is calling, whether they may read, and whether the batch is not too large.
+async fn authenticate(
+    gate: &Gate,
+    context: &RequestContext,
+    operations: usize,
+) -> Result<Identity, HttpError> {
     let identity = match gate.identify(context.authorization.as_deref(), context.address).await {
         Ok(identity) => identity,
         Err(Error::Unauthenticated(message)) => {
-            return context
-                .refuse(media, HttpError::new(StatusCode::UNAUTHORIZED, code::UNAUTHENTICATED, message));
+            return Err(HttpError::new(StatusCode::UNAUTHORIZED, code::UNAUTHENTICATED, message));
         }
-        Err(error) => return context.refuse(media, internal(&error)),
+        Err(error) => return Err(internal(&error)),
     };
     if let Err(error) = Gate::check_read(&identity) {
-        return context
-            .refuse(media, HttpError::new(StatusCode::FORBIDDEN, code::FORBIDDEN, error.to_string()));
+        return Err(HttpError::new(StatusCode::FORBIDDEN, code::FORBIDDEN, error.to_string()));
     }
-    if let Err(error) = gate.limits.check_batch(requests.len()) {
-        return context.refuse(media, HttpError::bad_request(error.to_string()));
-    }
+    gate.limits.check_batch(operations).map_err(|error| HttpError::bad_request(error.to_string()))?;
+    Ok(identity)
+}
 
-    // Check every operation before running any, and add up what they may cost.
-    let mut outcomes: Vec<Option<Outcome>> = Vec::with_capacity(requests.len());
-    let mut planned: Vec<Planned> = Vec::new();
+/// Step 2: checks every operation before running any. An operation that fails its checks
+/// is answered with its error (the others still run); one its transport may not carry
+/// refuses the whole request.
+fn plan_all(state: &AppState, requests: Vec<RawRequest>, transport: Transport) -> Result<Plans, HttpError> {
+    let mut plans = Plans { outcomes: Vec::with_capacity(requests.len()), planned: Vec::new() };
     for (index, raw) in requests.into_iter().enumerate() {
-        match plan(gate, &state.documents, raw) {
-            Ok(mut plan) => {
-                if over_get && plan.analysis.operation_type != OperationType::Query {
-                    return context.refuse(
-                        media,
-                        HttpError::new(
-                            StatusCode::METHOD_NOT_ALLOWED,
-                            code::METHOD_NOT_ALLOWED,
-                            "only queries may be sent with GET; send mutations with POST",
-                        ),
-                    );
-                }
-                plan.index = index;
-                planned.push(plan);
-                outcomes.push(None);
+        match plan(&state.gate, &state.documents, raw) {
+            Ok(mut planned) => {
+                transport.check(planned.analysis.operation_type)?;
+                planned.index = index;
+                plans.planned.push(planned);
+                plans.outcomes.push(None);
             }
-            Err(error) => outcomes.push(Some(Outcome::refused(error_response(error)))),
+            Err(error) => plans.outcomes.push(Some(Outcome::refused(error_response(error)))),
         }
     }
-    let requested: u64 = planned.iter().map(|plan| plan.analysis.cost).sum();
-    if requested as f64 > identity.spec.maximum {
-        return context.refuse(media, over_capacity(requested, &identity, gate));
-    }
+    Ok(plans)
+}
 
-    let charged = match gate.charge(&identity, requested).await {
-        Charge::Granted(state) => state,
+/// A refusal of the charge step, with the state of the caller's budget when known.
+struct BudgetRefusal {
+    error: HttpError,
+    bucket: Option<BucketState>,
+    retry_after: Option<f64>,
+}
+
+/// Step 3: takes what the operations may cost from the caller's budget, up front. A cost
+/// the budget can never hold is refused at once; one it cannot hold now is throttled.
+async fn charge(gate: &Gate, identity: &Identity, requested: u64) -> Result<BucketState, BudgetRefusal> {
+    if requested as f64 > identity.spec.maximum {
+        return Err(BudgetRefusal {
+            error: over_capacity(requested, identity, gate),
+            bucket: None,
+            retry_after: None,
+        });
+    }
+    match gate.charge(identity, requested).await {
+        Charge::Granted(state) => Ok(state),
         Charge::Throttled { state: bucket, retry_after } => {
             metrics::record_rate_limit_rejection();
             let message = format!(
@@ -225,20 +324,27 @@ async fn run(
                 bucket.restore_rate,
                 retry_after.ceil()
             );
-            let mut response = context
-                .refuse(media, HttpError::new(StatusCode::TOO_MANY_REQUESTS, code::THROTTLED, message));
-            rate_limit_headers(response.headers_mut(), &bucket);
-            if let Ok(value) = HeaderValue::from_str(&format!("{:.0}", retry_after.ceil().max(1.0))) {
-                response.headers_mut().insert(header::RETRY_AFTER, value);
-            }
-            return response;
+            Err(BudgetRefusal {
+                error: HttpError::new(StatusCode::TOO_MANY_REQUESTS, code::THROTTLED, message),
+                bucket: Some(bucket),
+                retry_after: Some(retry_after),
+            })
         }
-    };
+    }
+}
 
+/// Step 4: runs each planned operation under the time limit, with the caller's locale,
+/// access and per-request loaders; returns what each was expected to cost and did cost.
+async fn execute(
+    state: &AppState,
+    context: &RequestContext,
+    identity: &Identity,
+    plans: &mut Plans,
+) -> Vec<Cost> {
+    let limits = &state.gate.limits;
     let access = Access { read_drafts: identity.scopes.has(Scope::ReadDrafts) };
-    let mut actual_total = 0u64;
-    let mut costs: Vec<(usize, u64, u64)> = Vec::new();
-    for plan in planned {
+    let mut costs = Vec::with_capacity(plans.planned.len());
+    for plan in std::mem::take(&mut plans.planned) {
         let Planned { index, request, analysis, operation_name } = plan;
         // A query reads on one pooled connection for all its statements (the store given
         // to its resolvers and loaders holds it until the operation ends); a mutation writes
@@ -253,44 +359,50 @@ async fn run(
             .data(identity.clone())
             .data(Loaders::new(&store, access.visible_statuses()))
             .data(store);
-        let response = match tokio::time::timeout(gate.limits.timeout, state.schema.execute(request)).await {
+        let response = match tokio::time::timeout(limits.timeout, state.schema.execute(request)).await {
             Ok(response) => response,
             Err(_) => error_response(Error::Timeout(format!(
                 "the operation did not finish within {} s",
-                gate.limits.timeout.as_secs_f64()
+                limits.timeout.as_secs_f64()
             ))),
         };
         metrics::record_graphql_operation(operation_name.as_deref(), response.errors.is_empty());
         let actual = actual_cost(&response.data, &analysis.introspection_keys).min(analysis.cost);
-        actual_total += actual;
-        costs.push((index, analysis.cost, actual));
+        costs.push(Cost { index, requested: analysis.cost, actual });
         let request_error =
             matches!(response.data, Value::Null) && response.errors.iter().all(|error| error.path.is_empty());
-        outcomes[index] = Some(Outcome { response, request_error });
+        plans.outcomes[index] = Some(Outcome { response, request_error });
     }
-    let bucket = gate.refund(&identity, requested.saturating_sub(actual_total), charged).await;
+    costs
+}
 
+/// Step 6: every response with its cost, its errors tagged with the request id, in the
+/// transport's shape and the negotiated media type, with the budget's headers.
+fn respond(
+    context: &RequestContext,
+    media: MediaType,
+    transport: Transport,
+    outcomes: Vec<Option<Outcome>>,
+    costs: &[Cost],
+    bucket: &BucketState,
+) -> axum::response::Response {
     let mut outcomes: Vec<Outcome> = outcomes.into_iter().flatten().collect();
     for (index, outcome) in outcomes.iter_mut().enumerate() {
         let (requested, actual) = costs
             .iter()
-            .find(|(planned_index, _, _)| *planned_index == index)
-            .map_or((0, 0), |(_, requested, actual)| (*requested, *actual));
-        outcome.response.extensions.insert("cost".to_owned(), cost_extension(requested, actual, &bucket));
+            .find(|cost| cost.index == index)
+            .map_or((0, 0), |cost| (cost.requested, cost.actual));
+        outcome.response.extensions.insert("cost".to_owned(), cost_extension(requested, actual, bucket));
         tag_errors(&mut outcome.response, &context.request_id);
     }
-    let status = if batch {
-        StatusCode::OK
-    } else {
-        match (media, outcomes.first()) {
-            (MediaType::GraphQLResponse, Some(outcome)) if outcome.request_error => {
-                status_of(&outcome.response)
-            }
-            _ => StatusCode::OK,
+    let status = match (transport.is_batch(), media, outcomes.first()) {
+        (false, MediaType::GraphQLResponse, Some(outcome)) if outcome.request_error => {
+            status_of(&outcome.response)
         }
+        _ => StatusCode::OK,
     };
-    let mut response = encode(media, status, &outcomes, batch);
-    rate_limit_headers(response.headers_mut(), &bucket);
+    let mut response = encode(media, status, &outcomes, transport.is_batch());
+    rate_limit_headers(response.headers_mut(), bucket);
     response
 }
 
