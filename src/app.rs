@@ -13,6 +13,7 @@ use crate::graphql::{SchemaOptions, build_schema};
 use crate::http::{AppState, router};
 use crate::protection::cost::CostModel;
 use crate::protection::gate::Gate;
+use crate::protection::limits::Limits;
 use crate::reference::Reference;
 use crate::store::Store;
 use crate::store::synthetic::{self, SyntheticOptions};
@@ -45,7 +46,7 @@ impl App {
         // outlive a request that timed out only by as much.
         let mut config = config.clone();
         config.acquire_timeout =
-            Some(serve.protection.limits().timeout.max(std::time::Duration::from_secs(10)));
+            Some(Limits::from(&serve.protection).timeout.max(std::time::Duration::from_secs(10)));
         let store = prepare_store(&config)
             .await?
             .cache_catalogue(std::time::Duration::from_secs(serve.catalogue_cache_seconds));

@@ -5,7 +5,7 @@ use std::time::Instant;
 use crate::app::{App, prepare_store};
 use crate::config::{Cli, Command, ImportFormat, KeysCommand};
 use crate::error::{Error, Result};
-use crate::protection::keys::Scopes;
+use crate::keys::Scopes;
 use crate::store::Store;
 use crate::store::api_keys::KeyRequest;
 use crate::store::exchange;

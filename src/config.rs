@@ -7,6 +7,42 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+/// The default of every budget and limit, stated once: the command line's defaults,
+/// `ProtectionArgs::default()`, `Limits::default()`, the page sizes and the cost model read
+/// these (and the README's tables repeat them; tests/api/cli.rs checks `--help`).
+pub mod defaults {
+    /// Points of an anonymous client's budget.
+    pub const ANONYMOUS_BUDGET: f64 = 500.0;
+    /// Points per second refilled into an anonymous client's budget.
+    pub const ANONYMOUS_REFILL: f64 = 20.0;
+    /// Points of the budget of a key that has none of its own.
+    pub const KEY_BUDGET: f64 = 2_000.0;
+    /// Points per second refilled into such a key's budget.
+    pub const KEY_REFILL: f64 = 100.0;
+    /// Seconds a verified key is trusted from memory.
+    pub const KEY_CACHE_SECONDS: u64 = 5;
+    /// Most requested cost of one operation.
+    pub const MAX_COST: u64 = 1_000;
+    /// Deepest field nesting.
+    pub const MAX_DEPTH: u64 = 15;
+    /// Most aliases in a document.
+    pub const MAX_ALIASES: u64 = 30;
+    /// Most directive uses in a document.
+    pub const MAX_DIRECTIVES: u64 = 50;
+    /// Longest query text, in characters.
+    pub const MAX_QUERY_CHARS: usize = 20_000;
+    /// Most operations in one batch.
+    pub const MAX_BATCH: usize = 10;
+    /// Largest request body, in bytes.
+    pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+    /// Longest execution of one request, in seconds.
+    pub const TIMEOUT_SECONDS: f64 = 10.0;
+    /// Largest `first`/`last` of a connection.
+    pub const MAX_PAGE: u64 = 100;
+    /// Page size of a connection without `first`/`last`.
+    pub const PAGE: u64 = 20;
+}
+
 /// Default database: a SQLite file in the working directory, created when missing.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://casegraph.db?mode=rwc";
 
@@ -250,25 +286,25 @@ pub struct ProtectionArgs {
     pub anonymous: Switch,
 
     /// Cost budget of each anonymous client (per IP address), in points.
-    #[arg(long, env = "CASEGRAPH_ANONYMOUS_BUDGET", default_value_t = 500.0, value_name = "POINTS")]
+    #[arg(long, env = "CASEGRAPH_ANONYMOUS_BUDGET", default_value_t = defaults::ANONYMOUS_BUDGET, value_name = "POINTS")]
     pub anonymous_budget: f64,
 
     /// Refill of an anonymous client's budget, in points per second.
-    #[arg(long, env = "CASEGRAPH_ANONYMOUS_REFILL", default_value_t = 20.0, value_name = "POINTS_PER_S")]
+    #[arg(long, env = "CASEGRAPH_ANONYMOUS_REFILL", default_value_t = defaults::ANONYMOUS_REFILL, value_name = "POINTS_PER_S")]
     pub anonymous_refill: f64,
 
     /// Cost budget of an API key that has none of its own, in points.
-    #[arg(long, env = "CASEGRAPH_KEY_BUDGET", default_value_t = 2_000.0, value_name = "POINTS")]
+    #[arg(long, env = "CASEGRAPH_KEY_BUDGET", default_value_t = defaults::KEY_BUDGET, value_name = "POINTS")]
     pub key_budget: f64,
 
     /// Refill of such a key's budget, in points per second.
-    #[arg(long, env = "CASEGRAPH_KEY_REFILL", default_value_t = 100.0, value_name = "POINTS_PER_S")]
+    #[arg(long, env = "CASEGRAPH_KEY_REFILL", default_value_t = defaults::KEY_REFILL, value_name = "POINTS_PER_S")]
     pub key_refill: f64,
 
     /// How long a verified API key is trusted without asking the database again, in
     /// seconds: a revoked key stops working within this time on every server (0: ask on
     /// every request).
-    #[arg(long, env = "CASEGRAPH_KEY_CACHE_SECONDS", default_value_t = 5, value_name = "SECONDS")]
+    #[arg(long, env = "CASEGRAPH_KEY_CACHE_SECONDS", default_value_t = defaults::KEY_CACHE_SECONDS, value_name = "SECONDS")]
     pub key_cache_seconds: u64,
 
     /// Keep budgets in this Redis (shared by every replica using it) instead of in memory.
@@ -276,39 +312,39 @@ pub struct ProtectionArgs {
     pub redis_url: Option<String>,
 
     /// Most requested cost of one operation.
-    #[arg(long, env = "CASEGRAPH_MAX_COST", default_value_t = 1_000)]
+    #[arg(long, env = "CASEGRAPH_MAX_COST", default_value_t = defaults::MAX_COST)]
     pub max_cost: u64,
 
     /// Deepest field nesting.
-    #[arg(long, env = "CASEGRAPH_MAX_DEPTH", default_value_t = 15)]
+    #[arg(long, env = "CASEGRAPH_MAX_DEPTH", default_value_t = defaults::MAX_DEPTH)]
     pub max_depth: u64,
 
     /// Most aliases in a document.
-    #[arg(long, env = "CASEGRAPH_MAX_ALIASES", default_value_t = 30)]
+    #[arg(long, env = "CASEGRAPH_MAX_ALIASES", default_value_t = defaults::MAX_ALIASES)]
     pub max_aliases: u64,
 
     /// Most directive uses in a document.
-    #[arg(long, env = "CASEGRAPH_MAX_DIRECTIVES", default_value_t = 50)]
+    #[arg(long, env = "CASEGRAPH_MAX_DIRECTIVES", default_value_t = defaults::MAX_DIRECTIVES)]
     pub max_directives: u64,
 
     /// Longest query text, in characters.
-    #[arg(long, env = "CASEGRAPH_MAX_QUERY_CHARS", default_value_t = 20_000)]
+    #[arg(long, env = "CASEGRAPH_MAX_QUERY_CHARS", default_value_t = defaults::MAX_QUERY_CHARS)]
     pub max_query_chars: usize,
 
     /// Most operations in one batch.
-    #[arg(long, env = "CASEGRAPH_MAX_BATCH", default_value_t = 10)]
+    #[arg(long, env = "CASEGRAPH_MAX_BATCH", default_value_t = defaults::MAX_BATCH)]
     pub max_batch: usize,
 
     /// Largest request body, in bytes (HTTP 413 above).
-    #[arg(long, env = "CASEGRAPH_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
+    #[arg(long, env = "CASEGRAPH_MAX_BODY_BYTES", default_value_t = defaults::MAX_BODY_BYTES)]
     pub max_body_bytes: usize,
 
     /// Longest execution of one request, in seconds (`TIMEOUT` after).
-    #[arg(long, env = "CASEGRAPH_TIMEOUT", default_value_t = 10.0, value_name = "SECONDS")]
+    #[arg(long, env = "CASEGRAPH_TIMEOUT", default_value_t = defaults::TIMEOUT_SECONDS, value_name = "SECONDS")]
     pub timeout: f64,
 
     /// Largest `first`/`last` of a connection.
-    #[arg(long, env = "CASEGRAPH_MAX_PAGE", default_value_t = 100)]
+    #[arg(long, env = "CASEGRAPH_MAX_PAGE", default_value_t = defaults::MAX_PAGE)]
     pub max_page: u64,
 
     /// Schema introspection (`off` also turns off field suggestions in error messages).
@@ -327,44 +363,25 @@ pub struct ProtectionArgs {
 
 impl Default for ProtectionArgs {
     fn default() -> Self {
-        let limits = crate::protection::limits::Limits::default();
         Self {
             anonymous: Switch::On,
-            anonymous_budget: 500.0,
-            anonymous_refill: 20.0,
-            key_budget: 2_000.0,
-            key_refill: 100.0,
-            key_cache_seconds: 5,
+            anonymous_budget: defaults::ANONYMOUS_BUDGET,
+            anonymous_refill: defaults::ANONYMOUS_REFILL,
+            key_budget: defaults::KEY_BUDGET,
+            key_refill: defaults::KEY_REFILL,
+            key_cache_seconds: defaults::KEY_CACHE_SECONDS,
             redis_url: None,
-            max_cost: limits.max_cost,
-            max_depth: limits.max_depth,
-            max_aliases: limits.max_aliases,
-            max_directives: limits.max_directives,
-            max_query_chars: limits.max_query_chars,
-            max_batch: limits.max_batch,
-            max_body_bytes: limits.max_body_bytes,
-            timeout: limits.timeout.as_secs_f64(),
-            max_page: limits.max_page,
+            max_cost: defaults::MAX_COST,
+            max_depth: defaults::MAX_DEPTH,
+            max_aliases: defaults::MAX_ALIASES,
+            max_directives: defaults::MAX_DIRECTIVES,
+            max_query_chars: defaults::MAX_QUERY_CHARS,
+            max_batch: defaults::MAX_BATCH,
+            max_body_bytes: defaults::MAX_BODY_BYTES,
+            timeout: defaults::TIMEOUT_SECONDS,
+            max_page: defaults::MAX_PAGE,
             introspection: Switch::On,
             cors_origins: Vec::new(),
-        }
-    }
-}
-
-impl ProtectionArgs {
-    /// The request limits these arguments set.
-    pub fn limits(&self) -> crate::protection::limits::Limits {
-        crate::protection::limits::Limits {
-            max_depth: self.max_depth,
-            max_aliases: self.max_aliases,
-            max_directives: self.max_directives,
-            max_query_chars: self.max_query_chars,
-            max_batch: self.max_batch,
-            max_body_bytes: self.max_body_bytes,
-            timeout: std::time::Duration::try_from_secs_f64(self.timeout)
-                .unwrap_or(std::time::Duration::from_secs(10)),
-            max_cost: self.max_cost,
-            max_page: self.max_page,
         }
     }
 }

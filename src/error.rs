@@ -62,7 +62,8 @@ pub enum Error {
     Timeout(String),
     /// Import rejected: every bad row, with its position and field. Nothing was written.
     #[error("{0}")]
-    Import(#[from] crate::store::exchange::ImportErrors),
+    /// The report (every bad row) is the importer's own type; this leaf does not name it.
+    Import(Box<dyn std::error::Error + Send + Sync>),
     /// `INTERNAL`: the database failed.
     #[error("database error: {0}")]
     Database(#[from] sea_orm::DbErr),

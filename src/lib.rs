@@ -1,8 +1,12 @@
 //! Casegraph: a GraphQL API serving the World Internet Conference's Cross-Border E-Commerce
 //! Practice Case Collections to partner sites, dashboards, mobile apps and editors.
 //!
-//! Data flows one way: [`http`] → [`graphql`] → [`store`] → `entity`. [`config`],
-//! [`error`], [`locale`] and [`telemetry`] are leaves.
+//! Data flows one way: [`http`] → [`protection`] → [`graphql`] → [`store`] → `entity`.
+//! [`config`], [`error`] and [`locale`] import nothing of the crate; [`telemetry`] reads
+//! only [`config`]; [`keys`] (API key material and scopes), [`reference`] (the embedded
+//! reference data) and [`countries`] (CLDR names) are leaves of the domain that several
+//! layers share. `tests/api/layering.rs` holds this direction as a table and fails on an
+//! import against it.
 
 pub mod app;
 pub mod cli;
@@ -11,6 +15,7 @@ pub mod countries;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod keys;
 pub mod locale;
 pub mod protection;
 pub mod reference;

@@ -21,7 +21,7 @@ use async_graphql::parser::types::{
 use async_graphql::{Name, Value};
 
 /// Default page size of a connection without `first`/`last`.
-const DEFAULT_PAGE: u64 = 20;
+const DEFAULT_PAGE: u64 = crate::config::defaults::PAGE;
 /// Size assumed for a list the table of [`declared_list_size`] does not name.
 const DEFAULT_LIST_SIZE: u64 = 5;
 

@@ -9,10 +9,10 @@ use moka::future::Cache;
 
 use super::budget::{BucketSpec, BucketState, Budgets, Charge};
 use super::cost::CostModel;
-use super::keys::{self, Scope, Scopes};
 use super::limits::Limits;
 use crate::config::ProtectionArgs;
 use crate::error::{Error, Result};
+use crate::keys::{self, Scope, Scopes};
 use crate::store::Store;
 use crate::store::api_keys::ApiKey;
 
@@ -99,7 +99,7 @@ impl Gate {
                     .time_to_live(Duration::from_secs(args.key_cache_seconds))
                     .build()
             }),
-            limits: args.limits(),
+            limits: Limits::from(args),
             cost_model: Arc::new(cost_model),
         })
     }

@@ -7,6 +7,7 @@ use async_graphql::Variables;
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 
 use super::cost::Analysis;
+use crate::config::{ProtectionArgs, defaults};
 use crate::error::Error;
 
 /// Request limits (all configurable, see `ProtectionArgs`).
@@ -34,16 +35,24 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
+        Self::from(&ProtectionArgs::default())
+    }
+}
+
+impl From<&ProtectionArgs> for Limits {
+    /// The request limits the `serve` arguments set.
+    fn from(args: &ProtectionArgs) -> Self {
         Self {
-            max_depth: 15,
-            max_aliases: 30,
-            max_directives: 50,
-            max_query_chars: 20_000,
-            max_batch: 10,
-            max_body_bytes: 1024 * 1024,
-            timeout: Duration::from_secs(10),
-            max_cost: 1_000,
-            max_page: 100,
+            max_depth: args.max_depth,
+            max_aliases: args.max_aliases,
+            max_directives: args.max_directives,
+            max_query_chars: args.max_query_chars,
+            max_batch: args.max_batch,
+            max_body_bytes: args.max_body_bytes,
+            timeout: Duration::try_from_secs_f64(args.timeout)
+                .unwrap_or(Duration::from_secs_f64(defaults::TIMEOUT_SECONDS)),
+            max_cost: args.max_cost,
+            max_page: args.max_page,
         }
     }
 }

@@ -7,7 +7,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 
 use super::Store;
 use crate::error::{Error, Result};
-use crate::protection::keys::{NewKey, Scopes};
+use crate::keys::{NewKey, Scopes};
 
 /// A key as `keys list` shows it: everything but the secret, which is not stored.
 #[derive(Clone, Debug, PartialEq)]

@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 
 /// Page size when the caller gives neither `first` nor `last`.
-pub const DEFAULT_PAGE_SIZE: u64 = 20;
-/// Largest `first` / `last` accepted.
-pub const MAX_PAGE_SIZE: u64 = 100;
+pub const DEFAULT_PAGE_SIZE: u64 = crate::config::defaults::PAGE;
+/// Largest `first` / `last` accepted when the server sets no other (`--max-page`).
+pub const MAX_PAGE_SIZE: u64 = crate::config::defaults::MAX_PAGE;
 
 /// A value an ordering sorts by, as carried in a cursor.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -17,6 +17,7 @@ mod exchange;
 mod helpers;
 mod http;
 mod journeys;
+mod layering;
 mod migrations;
 mod observability;
 mod ordering;

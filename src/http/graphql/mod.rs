@@ -25,11 +25,11 @@ use super::{AppState, REQUEST_ID_HEADER};
 use crate::error::{Error, code};
 use crate::graphql::access::Access;
 use crate::graphql::loaders::Loaders;
+use crate::keys::Scope;
 use crate::locale::LocalePreference;
 use crate::protection::budget::{BucketState, Charge};
 use crate::protection::cost::{Analysis, actual_cost};
 use crate::protection::gate::{Caller, Gate, Identity};
-use crate::protection::keys::Scope;
 use crate::protection::limits;
 use crate::telemetry::metrics;
 

@@ -105,6 +105,12 @@ pub struct ImportErrors {
 
 impl std::error::Error for ImportErrors {}
 
+impl From<ImportErrors> for crate::error::Error {
+    fn from(errors: ImportErrors) -> Self {
+        Self::Import(Box::new(errors))
+    }
+}
+
 impl fmt::Display for ImportErrors {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         let count = self.errors.len();
