@@ -16,7 +16,7 @@ use crate::protection::gate::Gate;
 use crate::protection::limits::Limits;
 use crate::reference::Reference;
 use crate::store::Store;
-use crate::store::synthetic::{self, SyntheticOptions};
+use crate::synthetic::{self, SyntheticOptions};
 use crate::telemetry;
 use crate::telemetry::metrics::Metrics;
 

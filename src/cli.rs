@@ -5,11 +5,11 @@ use std::time::Instant;
 use crate::app::{App, prepare_store};
 use crate::config::{Cli, Command, ImportFormat, KeysCommand};
 use crate::error::{Error, Result};
+use crate::exchange;
 use crate::keys::Scopes;
 use crate::store::Store;
 use crate::store::api_keys::KeyRequest;
-use crate::store::exchange;
-use crate::store::synthetic::{self, SyntheticOptions};
+use crate::synthetic::{self, SyntheticOptions};
 
 /// Dispatches `cli.command` (serving when there is none).
 pub async fn run(cli: Cli) -> Result<()> {

@@ -13,6 +13,7 @@ pub mod cli;
 pub mod config;
 pub mod countries;
 pub mod error;
+pub mod exchange;
 pub mod graphql;
 pub mod http;
 pub mod keys;
@@ -20,6 +21,7 @@ pub mod locale;
 pub mod protection;
 pub mod reference;
 pub mod store;
+pub mod synthetic;
 pub mod telemetry;
 
 pub use app::App;

@@ -9,7 +9,6 @@ pub mod catalogue_cache;
 pub mod connection;
 pub mod content_version;
 pub mod directory;
-pub mod exchange;
 pub mod joined;
 pub mod page;
 pub mod positional;
@@ -19,7 +18,6 @@ pub mod relations;
 pub mod search;
 pub mod statement;
 pub mod statistics;
-pub mod synthetic;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};

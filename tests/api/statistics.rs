@@ -409,8 +409,8 @@ async fn each_selected_group_costs_one_statement_and_a_cached_answer_costs_one()
 async fn cases_seeded_in_process_show_in_the_very_next_statistics_request() {
     let app = TestApp::spawn_with_samples().await;
     let before = statistics(&app, &json!({ "isSample": true }), "caseCount").await;
-    let options = casegraph::store::synthetic::SyntheticOptions { cases: 10, seed: 99 };
-    let report = casegraph::store::synthetic::generate(&app.store, &options).await.expect("seeded");
+    let options = casegraph::synthetic::SyntheticOptions { cases: 10, seed: 99 };
+    let report = casegraph::synthetic::generate(&app.store, &options).await.expect("seeded");
     assert_eq!(report.cases, 10);
     let after = statistics(&app, &json!({ "isSample": true }), "caseCount").await;
     let listed = case_totals(&app, &[json!({ "isSample": true })]).await;

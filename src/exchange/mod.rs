@@ -30,10 +30,10 @@ use sea_orm::TransactionTrait;
 pub use self::errors::{ImportError, ImportErrors, Position};
 pub use self::import::Outcome;
 pub use self::write::Counts;
-use super::Store;
-use super::content_version::bump_content_version;
 use crate::config::ImportFormat;
 use crate::error::{Error, Result};
+use crate::store::Store;
+use crate::store::content_version::bump_content_version;
 
 /// What `casegraph import` did.
 #[derive(Clone, Debug)]

@@ -29,9 +29,9 @@ use std::ops::Range;
 
 use self::indexing::{Indexed, IndexingTransaction};
 use self::plan::Plan;
-use super::content_version::bump_content_version;
-use super::{Store, bulk};
 use crate::error::Result;
+use crate::store::content_version::bump_content_version;
+use crate::store::{Store, bulk};
 
 /// Cases written per transaction.
 const CASES_PER_TRANSACTION: u64 = 10_000;
