@@ -4,8 +4,8 @@
 //! Data flows one way: [`http`] → [`protection`] → [`graphql`] → [`store`] → `entity`.
 //! [`config`], [`error`] and [`locale`] import nothing of the crate; [`telemetry`] reads
 //! only [`config`]; [`keys`] (API key material and scopes), [`reference`] (the embedded
-//! reference data) and [`countries`] (CLDR names) are leaves of the domain that several
-//! layers share. `tests/api/layering.rs` holds this direction as a table and fails on an
+//! reference data), [`countries`] (CLDR names) and [`text`] (tokeniser, stemmer,
+//! highlighter) are leaves of the domain that several layers share. `tests/api/layering.rs` holds this direction as a table and fails on an
 //! import against it.
 
 pub mod app;
@@ -23,6 +23,7 @@ pub mod reference;
 pub mod store;
 pub mod synthetic;
 pub mod telemetry;
+pub mod text;
 
 pub use app::App;
 pub use config::Config;

@@ -12,7 +12,7 @@ use super::record::{Category, Change, Collection};
 use super::snapshot::Ids;
 use super::write::{Counts, delete_owned};
 use crate::error::Result;
-use crate::store::bulk;
+use crate::store::sql::bulk;
 
 /// What importing the collections did: to collections, and to categories.
 pub type CollectionCounts = (Counts, Counts);

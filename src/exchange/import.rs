@@ -17,7 +17,8 @@ use super::record::{Case, Content, FollowUpAction, Organisation};
 use super::snapshot::{Ids, Snapshot};
 use super::write::{Counts, delete_owned, ids_of, plan, update_all};
 use crate::error::Result;
-use crate::store::{bulk, search};
+use crate::store::search;
+use crate::store::sql::bulk;
 
 /// What an import did, kind by kind.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

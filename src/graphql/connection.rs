@@ -15,8 +15,8 @@ use crate::locale::DEFAULT_LOCALE;
 use crate::store::Store;
 use crate::store::brief::Detail;
 use crate::store::cases::{CaseFilter, CaseListing, CaseRecord};
-use crate::store::page::{CursorKey, Page, PageArguments, Window, encode_cursor};
-use crate::store::search::{SearchQuery, snippet};
+use crate::store::sql::page::{CursorKey, Page, PageArguments, Window, encode_cursor};
+use crate::text::{SearchQuery, snippet};
 
 /// Where a page sits in its list.
 #[derive(Clone, Debug, SimpleObject)]

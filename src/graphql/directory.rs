@@ -18,8 +18,8 @@ use crate::error::Error;
 use crate::locale::DEFAULT_LOCALE;
 use crate::store::Store;
 use crate::store::directory::{self, FollowUpActionListing, OrganisationListing};
-use crate::store::joined::{FollowUpActionRecord, OrganisationRecord};
-use crate::store::page::{Page, PageArguments, Window, encode_cursor};
+use crate::store::records::{FollowUpActionRecord, OrganisationRecord};
+use crate::store::sql::page::{Page, PageArguments, Window, encode_cursor};
 
 fn store<'a>(context: &'a Context<'_>) -> Result<&'a Store, Error> {
     context.data::<Store>().map_err(|_| Error::Internal("no store in context".to_owned()))

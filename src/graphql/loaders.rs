@@ -14,7 +14,7 @@ use crate::store::Store;
 use crate::store::brief::Detail;
 use crate::store::cases::CaseRecord;
 use crate::store::catalogue::{CategoryRecord, CollectionRecord};
-use crate::store::joined::{FollowUpActionRecord, OrganisationRecord};
+use crate::store::records::{FollowUpActionRecord, OrganisationRecord};
 use crate::store::relations::CaseOrganisationRecord;
 use entity::enums::CaseStatus;
 

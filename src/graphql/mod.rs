@@ -31,7 +31,7 @@ pub struct SchemaOptions {
 
 impl Default for SchemaOptions {
     fn default() -> Self {
-        Self { introspection: true, max_page: crate::store::page::MAX_PAGE_SIZE }
+        Self { introspection: true, max_page: crate::store::sql::page::MAX_PAGE_SIZE }
     }
 }
 
@@ -41,17 +41,17 @@ struct MaxPage(u64);
 
 /// The largest `first`/`last` the server accepts.
 pub fn max_page(context: &Context<'_>) -> u64 {
-    context.data_opt::<MaxPage>().map_or(crate::store::page::MAX_PAGE_SIZE, |max| max.0)
+    context.data_opt::<MaxPage>().map_or(crate::store::sql::page::MAX_PAGE_SIZE, |max| max.0)
 }
 
 /// The page `arguments` ask for in `ordering`, within the server's largest page size.
 pub fn window(
     context: &Context<'_>,
-    arguments: crate::store::page::PageArguments,
+    arguments: crate::store::sql::page::PageArguments,
     ordering: &str,
-) -> crate::error::Result<crate::store::page::Window> {
-    let arguments = crate::store::page::PageArguments { max: Some(max_page(context)), ..arguments };
-    crate::store::page::Window::from_arguments(&arguments, ordering)
+) -> crate::error::Result<crate::store::sql::page::Window> {
+    let arguments = crate::store::sql::page::PageArguments { max: Some(max_page(context)), ..arguments };
+    crate::store::sql::page::Window::from_arguments(&arguments, ordering)
 }
 
 /// Builds the schema; per-request data (locale, loaders, caller) is added by the HTTP layer.

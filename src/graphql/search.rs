@@ -14,8 +14,8 @@ use super::types::{Case, FollowUpAction, Organisation};
 use crate::error::Error;
 use crate::store::Store;
 use crate::store::directory::{SearchHit, SiteSearch};
-use crate::store::page::{Page, PageArguments, Window, encode_cursor};
-use crate::store::search::{SearchQuery, snippet};
+use crate::store::sql::page::{Page, PageArguments, Window, encode_cursor};
+use crate::text::{SearchQuery, snippet};
 
 /// An object a search found.
 #[derive(Clone, Union)]

@@ -110,7 +110,7 @@ impl CostModel {
     /// Reads the model from the schema's SDL.
     pub fn from_sdl(sdl: &str) -> Result<Self, String> {
         let document = async_graphql::parser::parse_schema(sdl).map_err(|error| error.to_string())?;
-        let mut model = Self { max_page: crate::store::page::MAX_PAGE_SIZE, ..Self::default() };
+        let mut model = Self { max_page: crate::store::sql::page::MAX_PAGE_SIZE, ..Self::default() };
         for definition in document.definitions {
             let TypeSystemDefinition::Type(definition) = definition else { continue };
             let name = definition.node.name.node.to_string();

@@ -15,7 +15,7 @@ use entity::{case, case_translation, organisation, organisation_translation};
 use sea_orm::EntityTrait;
 use sea_orm::sea_query::{Expr, SelectStatement};
 
-use super::positional::{Cursor, Positional};
+use super::sql::positional::{Cursor, Positional};
 use crate::error::Result;
 
 /// How much of a record a read fetched.

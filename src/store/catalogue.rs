@@ -6,8 +6,8 @@ use entity::{category, category_translation, collection, collection_translation}
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, Order, Query, SelectStatement};
 
 use super::Store;
-use super::joined::grouped;
-use super::positional::{Positional, select_columns};
+use super::sql::joined::grouped;
+use super::sql::positional::{Positional, select_columns};
 use crate::error::Result;
 
 /// A collection with its texts in every locale present.

@@ -45,7 +45,7 @@ impl Store {
             .from(Alias::new(TABLE))
             .and_where(Expr::col(Alias::new("id")).eq(1))
             .to_owned();
-        match crate::store::statement::query_one(self.connection(), &select).await? {
+        match crate::store::sql::statement::query_one(self.connection(), &select).await? {
             Some(row) => Ok(row.try_get("", "version")?),
             None => Ok(0),
         }

@@ -2,21 +2,17 @@
 
 pub mod api_keys;
 pub mod brief;
-pub mod bulk;
 pub mod cases;
 pub mod catalogue;
 pub mod catalogue_cache;
-pub mod connection;
 pub mod content_version;
 pub mod directory;
-pub mod joined;
-pub mod page;
-pub mod positional;
+pub mod records;
 pub mod reference;
 pub mod related;
 pub mod relations;
 pub mod search;
-pub mod statement;
+pub mod sql;
 pub mod statistics;
 
 use std::sync::Arc;
@@ -48,14 +44,14 @@ pub struct Store {
     /// bound to a request.
     db: DatabaseConnection,
     /// Where this store's reads run: the pool, or a read request's held connection.
-    connection: connection::Connection,
-    observer: connection::Observer,
+    connection: sql::connection::Connection,
+    observer: sql::connection::Observer,
     /// In-process content generation (see [`content_version`]): bumped after every write.
     generation: Arc<AtomicU64>,
     /// Collections and categories in memory (off unless [`Store::cache_catalogue`]).
     catalogue_cache: Arc<catalogue_cache::CatalogueCache>,
-    /// Texts of the relation statements, by shape (see [`statement::Shapes`]).
-    shapes: Arc<statement::Shapes>,
+    /// Texts of the relation statements, by shape (see [`sql::statement::Shapes`]).
+    shapes: Arc<sql::statement::Shapes>,
 }
 
 impl Store {
@@ -84,16 +80,16 @@ impl Store {
         // Every statement sea-orm runs passes here: tests and operators can see how many
         // statements a request costs (this store's counter, and `db_statements_total` with
         // `db_statement_duration_seconds` on /metrics).
-        let observer = connection::Observer::default();
+        let observer = sql::connection::Observer::default();
         let recorder = observer.clone();
         db.set_metric_callback(move |info| recorder.observe(info.elapsed, info.failed, &info.statement.sql));
         Ok(Self {
-            connection: connection::Connection::Pool(db.clone()),
+            connection: sql::connection::Connection::Pool(db.clone()),
             db,
             observer,
             generation: Arc::new(AtomicU64::new(0)),
             catalogue_cache: Arc::new(catalogue_cache::CatalogueCache::default()),
-            shapes: Arc::new(statement::Shapes::default()),
+            shapes: Arc::new(sql::statement::Shapes::default()),
         })
     }
 
@@ -119,20 +115,20 @@ impl Store {
 
     /// This store for one read request: its statements run on one pooled connection, taken
     /// at the first of them and given back when the last clone of the returned store is
-    /// dropped (see [`connection`]). Only for reads: writes go through [`Store::pool`].
+    /// dropped (see [`sql::connection`]). Only for reads: writes go through [`Store::pool`].
     #[must_use]
     pub fn for_read_request(&self) -> Self {
-        let held = connection::Held::new(self.db.clone(), self.observer.clone());
-        Self { connection: connection::Connection::Held(Arc::new(held)), ..self.clone() }
+        let held = sql::connection::Held::new(self.db.clone(), self.observer.clone());
+        Self { connection: sql::connection::Connection::Held(Arc::new(held)), ..self.clone() }
     }
 
     /// The connection reads run on, for the data layer's own modules.
-    pub fn connection(&self) -> &connection::Connection {
+    pub fn connection(&self) -> &sql::connection::Connection {
         &self.connection
     }
 
     /// Texts of the statements that read relations by ids, kept by shape.
-    pub fn shapes(&self) -> &statement::Shapes {
+    pub fn shapes(&self) -> &sql::statement::Shapes {
         &self.shapes
     }
 

@@ -15,11 +15,11 @@ use sea_orm::{ActiveEnum, ConnectionTrait, Statement};
 use super::Store;
 use super::brief::{BriefOrganisation, Detail, name_optional, owned_by};
 use super::cases::CaseRecord;
-use super::joined::{
-    FollowUpActionRecord, OrganisationRecord, follow_up_action_columns, grouped, grouped_statement,
-    organisation_columns,
+use super::records::{
+    FollowUpActionRecord, OrganisationRecord, follow_up_action_columns, organisation_columns,
 };
-use super::positional::{Cursor, Positional, select_columns};
+use super::sql::joined::{grouped, grouped_statement};
+use super::sql::positional::{Cursor, Positional, select_columns};
 use crate::error::Result;
 
 /// An organisation as it takes part in a case.

@@ -30,8 +30,9 @@ use std::ops::Range;
 use self::indexing::{Indexed, IndexingTransaction};
 use self::plan::Plan;
 use crate::error::Result;
+use crate::store::Store;
 use crate::store::content_version::bump_content_version;
-use crate::store::{Store, bulk};
+use crate::store::sql::bulk;
 
 /// Cases written per transaction.
 const CASES_PER_TRANSACTION: u64 = 10_000;

@@ -9,7 +9,7 @@ use super::SyntheticOptions;
 use super::vocabulary::TAGS;
 use super::{follow_up_actions, organisations};
 use crate::error::{Error, Result};
-use crate::store::bulk;
+use crate::store::sql::bulk;
 
 /// The most cases one run creates (keeps ids and slug numbers far from any limit).
 const MAX_CASES: u64 = 100_000_000;

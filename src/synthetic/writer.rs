@@ -8,7 +8,7 @@ use super::cases::CaseRows;
 use super::follow_up_actions::FollowUpActionRows;
 use super::organisations::OrganisationRows;
 use crate::error::Result;
-use crate::store::bulk;
+use crate::store::sql::bulk;
 
 /// Inserts `models` as active models, many rows per statement.
 async fn insert<M, A, C>(connection: &C, models: Vec<M>) -> Result<()>

@@ -622,7 +622,7 @@ async fn brief_rows_are_the_full_rows_cut_short() {
                 (brief.organisation.model.id, &brief.organisation.model.slug),
                 (full.organisation.model.id, &full.organisation.model.slug)
             );
-            let names = |record: &casegraph::store::joined::OrganisationRecord| -> Vec<(String, String)> {
+            let names = |record: &casegraph::store::records::OrganisationRecord| -> Vec<(String, String)> {
                 record.translations.iter().map(|text| (text.locale.clone(), text.name.clone())).collect()
             };
             assert_eq!(names(&brief.organisation), names(&full.organisation));

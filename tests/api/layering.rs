@@ -16,10 +16,11 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("countries", &["locale"]),
     ("reference", &["error"]),
     ("keys", &["error"]),
-    ("store", &["config", "error", "keys", "locale", "reference", "telemetry"]),
+    ("text", &["error"]),
+    ("store", &["config", "error", "keys", "locale", "reference", "telemetry", "text"]),
     ("exchange", &["config", "error", "locale", "reference", "store"]),
     ("synthetic", &["config", "error", "locale", "reference", "store"]),
-    ("graphql", &["config", "countries", "error", "keys", "locale", "reference", "store"]),
+    ("graphql", &["config", "countries", "error", "keys", "locale", "reference", "store", "text"]),
     ("protection", &["config", "error", "graphql", "keys", "store"]),
     ("http", &["config", "error", "graphql", "keys", "locale", "protection", "store", "telemetry"]),
     (

@@ -10,7 +10,7 @@ use super::{Case, Collection, Organisation, TextDirection};
 use crate::graphql::access::Access;
 use crate::graphql::id::{self, NodeKind};
 use crate::graphql::loaders::{Loaders, StatusSet, load};
-use crate::store::joined::FollowUpActionRecord;
+use crate::store::records::FollowUpActionRecord;
 
 /// A follow-up measure announced with a collection: summarising experience, showcasing
 /// cases, international exchange, capacity-building projects, training courses.

@@ -13,7 +13,7 @@ use crate::graphql::id::{self, NodeKind};
 use crate::graphql::inputs::{CaseFilterInput, CaseOrderInput};
 use crate::graphql::loaders::{Loaders, load};
 use crate::store::brief::Detail;
-use crate::store::joined::OrganisationRecord;
+use crate::store::records::OrganisationRecord;
 
 /// An organisation on the cross-border e-commerce industrial chain: a government body,
 /// platform, logistics enterprise, financial institution, seller, …

@@ -12,13 +12,15 @@ use sea_orm::{DatabaseBackend, Statement};
 pub use filter::CaseFilter;
 pub use order::{CaseOrder, CaseOrderField};
 
+use super::Store;
 use super::brief::{self, BriefCase, Detail};
-use super::joined::grouped_statement;
-use super::page::{CursorKey, Page, SortValue, Window, finish_page};
-use super::positional::{Cursor, Positional, select_columns};
-use super::search::{self, Indexed, SearchQuery};
-use super::{Store, statement};
+use super::search::{self, Indexed};
+use super::sql::joined::grouped_statement;
+use super::sql::page::{CursorKey, Page, SortValue, Window, finish_page};
+use super::sql::positional::{Cursor, Positional, select_columns};
+use super::sql::statement;
 use crate::error::Result;
+use crate::text::SearchQuery;
 use order::{SEARCH_ALIAS, SORT_ALIAS};
 
 /// A case with its texts in every locale present.
@@ -191,7 +193,7 @@ impl Store {
             return Ok(finish_page(models, window));
         }
 
-        let rows = crate::store::statement::query_all(self.connection(), &select).await?;
+        let rows = crate::store::sql::statement::query_all(self.connection(), &select).await?;
         let mut found: Vec<(i64, Option<SortValue>, Option<f64>)> = Vec::with_capacity(rows.len());
         for row in &rows {
             let id: i64 = row.try_get("", "id")?;
@@ -229,7 +231,7 @@ impl Store {
         let mut select = Query::select();
         select.expr_as(case_id(index_only).count(), Alias::new("total"));
         listing.base(&mut select, self.backend(), false, index_only)?;
-        let row = crate::store::statement::query_one(self.connection(), &select).await?;
+        let row = crate::store::sql::statement::query_one(self.connection(), &select).await?;
         let total: i64 = match row {
             Some(row) => row.try_get("", "total")?,
             None => 0,
@@ -259,7 +261,7 @@ impl Store {
         )?;
         select.cond_where(if towards_start { keyset.at_or_before(key)? } else { keyset.at_or_after(key)? });
         select.limit(1);
-        Ok(crate::store::statement::query_one(self.connection(), &select).await?.is_some())
+        Ok(crate::store::sql::statement::query_one(self.connection(), &select).await?.is_some())
     }
 
     /// Cases by id (any status), with their texts, ordered by id.

@@ -6,7 +6,7 @@ use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Order, Query};
 use crate::error::{Error, Result};
 use crate::locale::DEFAULT_LOCALE;
 use crate::store::brief::Detail;
-use crate::store::page::{CursorKey, Keyset, SortKind, SortValue};
+use crate::store::sql::page::{CursorKey, Keyset, SortKind, SortValue};
 
 /// What a case list is sorted by; `id` always breaks ties in the same direction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -14,8 +14,8 @@ use super::{FollowUpActionFilter, Listing};
 use crate::error::Result;
 use crate::store::Store;
 use crate::store::catalogue::group_by;
-use crate::store::joined::FollowUpActionRecord;
-use crate::store::page::{CursorKey, Keyset, Page, SortKind, SortValue, Window, finish_page};
+use crate::store::records::FollowUpActionRecord;
+use crate::store::sql::page::{CursorKey, Keyset, Page, SortKind, SortValue, Window, finish_page};
 
 /// What a follow-up action list is sorted by; `id` always breaks ties in the same direction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -171,7 +171,7 @@ impl Store {
         keyset.apply(&mut select, window.backward);
         select.limit(window.limit + 1);
 
-        let rows = crate::store::statement::query_all(self.connection(), &select).await?;
+        let rows = crate::store::sql::statement::query_all(self.connection(), &select).await?;
         let mut records = Vec::with_capacity(rows.len());
         for row in &rows {
             let model = follow_up_action::Model::from_query_result(row, "")?;

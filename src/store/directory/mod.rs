@@ -15,7 +15,7 @@ pub use organisations::{OrganisationListing, OrganisationOrder, OrganisationOrde
 pub use site_search::{SearchHit, SearchResultRecord, SiteSearch};
 
 use super::Store;
-use super::page::{CursorKey, Keyset};
+use super::sql::page::{CursorKey, Keyset};
 use crate::error::Result;
 
 /// Which organisations a list covers (`None` keys do not constrain; the values of one list
@@ -71,7 +71,7 @@ impl Store {
         let mut select = Query::select();
         select.expr_as(Expr::cust("COUNT(*)"), Alias::new("total"));
         listing.base(&mut select, self.backend())?;
-        let total: i64 = match crate::store::statement::query_one(self.connection(), &select).await? {
+        let total: i64 = match crate::store::sql::statement::query_one(self.connection(), &select).await? {
             Some(row) => row.try_get("", "total")?,
             None => 0,
         };
@@ -92,7 +92,7 @@ impl Store {
         listing.base(&mut select, self.backend())?;
         select.cond_where(if towards_start { keyset.at_or_before(key)? } else { keyset.at_or_after(key)? });
         select.limit(1);
-        Ok(crate::store::statement::query_one(self.connection(), &select).await?.is_some())
+        Ok(crate::store::sql::statement::query_one(self.connection(), &select).await?.is_some())
     }
 }
 

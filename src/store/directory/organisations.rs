@@ -16,10 +16,10 @@ use crate::locale::DEFAULT_LOCALE;
 use crate::store::Store;
 use crate::store::brief::Detail;
 use crate::store::catalogue::group_by;
-use crate::store::joined::OrganisationRecord;
-use crate::store::page::{CursorKey, Keyset, Page, SortKind, SortValue, Window, finish_page};
-use crate::store::search;
-use crate::store::search::{Indexed, SearchQuery};
+use crate::store::records::OrganisationRecord;
+use crate::store::search::{self, Indexed};
+use crate::store::sql::page::{CursorKey, Keyset, Page, SortKind, SortValue, Window, finish_page};
+use crate::text::SearchQuery;
 
 /// What an organisation list is sorted by; `id` always breaks ties in the same direction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -226,7 +226,7 @@ impl Store {
         keyset.apply(&mut select, window.backward);
         select.limit(window.limit + 1);
 
-        let rows = crate::store::statement::query_all(self.connection(), &select).await?;
+        let rows = crate::store::sql::statement::query_all(self.connection(), &select).await?;
         let mut records = Vec::with_capacity(rows.len());
         for row in &rows {
             let model = organisation::Model::from_query_result(row, "")?;

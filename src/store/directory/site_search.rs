@@ -13,10 +13,10 @@ use super::{Listing, nothing};
 use crate::error::Result;
 use crate::store::Store;
 use crate::store::cases::CaseRecord;
-use crate::store::joined::{FollowUpActionRecord, OrganisationRecord};
-use crate::store::page::{CursorKey, Keyset, Page, SortKind, SortValue, Window, finish_page};
-use crate::store::search;
-use crate::store::search::{Indexed, SearchQuery};
+use crate::store::records::{FollowUpActionRecord, OrganisationRecord};
+use crate::store::search::{self, Indexed};
+use crate::store::sql::page::{CursorKey, Keyset, Page, SortKind, SortValue, Window, finish_page};
+use crate::text::SearchQuery;
 
 /// A result's position packs its kind above its id (ids stay far below 2^40), so that
 /// `(score, position)` is the keyset `(score, kind, id)`.
@@ -79,7 +79,7 @@ impl SiteSearch {
     /// The ordering a cursor is bound to: results of this search (as analysed), so a cursor
     /// of another search is refused.
     pub fn cursor_ordering(&self) -> String {
-        let terms = self.query.as_ref().map(SearchQuery::fts5).unwrap_or_default();
+        let terms = self.query.as_ref().map(search::fts5).unwrap_or_default();
         // FNV-1a: stable across builds, unlike the standard library's hasher.
         let hash = terms.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
             (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
@@ -174,7 +174,7 @@ impl Store {
         select.limit(window.limit + 1);
 
         let mut found: Vec<(f64, CursorKey)> = Vec::new();
-        for row in crate::store::statement::query_all(self.connection(), &select).await? {
+        for row in crate::store::sql::statement::query_all(self.connection(), &select).await? {
             let score: f64 = row.try_get("", "score")?;
             let position: i64 = row.try_get("", "position")?;
             found.push((score, CursorKey { value: SortValue::Number(score), id: position }));

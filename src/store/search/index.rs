@@ -11,9 +11,9 @@ use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QuerySelect};
 
 use super::matching::Indexed;
-use super::query::quote_lexeme;
-use super::text::{terms, tokenize};
+use super::syntax::quote_lexeme;
 use crate::error::Result;
+use crate::text::{terms, tokenize};
 
 /// Ids per statement when reading sources or deleting index rows.
 const CHUNK: usize = 2_000;

@@ -6,8 +6,8 @@ use entity::enums::CaseStatus;
 use sea_orm::sea_query::{Alias, Expr, Query, SelectStatement};
 use sea_orm::{ActiveEnum, DatabaseBackend};
 
-use super::SearchQuery;
-use super::query::Term;
+use super::syntax;
+use crate::text::{SearchQuery, Term};
 
 /// A searchable kind of object and its index table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,7 +81,7 @@ pub fn match_ids(
 /// group (none visible: nothing matches).
 fn fts5_expression(indexed: Indexed, query: &SearchQuery, visible: &[CaseStatus]) -> String {
     let Some(status) = indexed.status_column() else {
-        return query.fts5();
+        return syntax::fts5(query);
     };
     let columns: Vec<&str> = indexed.fields().iter().map(|(name, _)| *name).collect();
     let columns = columns.join(" ");
@@ -108,7 +108,7 @@ fn select_matches(
     let table = indexed.table();
     match backend {
         DatabaseBackend::Postgres => {
-            let tsquery = query.tsquery();
+            let tsquery = syntax::tsquery(query);
             let mut select = Query::select();
             select.expr_as(Expr::cust("owner_id"), Alias::new("id"));
             if scored {

@@ -1,15 +1,13 @@
 //! Full-text search in English, Chinese and Arabic on each engine's own index (SQLite FTS5,
-//! PostgreSQL tsvector), with one text analysis in Rust so both engines agree.
+//! PostgreSQL tsvector). The text analysis both engines share is [`crate::text`]; this room
+//! writes its terms into the indexes and its queries in each engine's language.
 
-mod highlight;
 mod index;
 mod matching;
-mod query;
-mod text;
+mod syntax;
 
-pub use highlight::snippet;
 pub use index::{
     reindex_cases, reindex_cases_of_organisations, reindex_follow_up_actions, reindex_organisations,
 };
 pub use matching::{Indexed, match_ids, matches, statuses_in_index};
-pub use query::{MAX_SEARCH_CHARS, SearchQuery};
+pub use syntax::fts5;

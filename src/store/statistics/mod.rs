@@ -113,7 +113,7 @@ impl Store {
         let mut select = Query::select();
         filter.restrict(&mut select, self.backend())?;
         group.apply(&mut select, self.backend());
-        let rows = crate::store::statement::query_all(self.connection(), &select).await?;
+        let rows = crate::store::sql::statement::query_all(self.connection(), &select).await?;
         rows.iter().map(|row| Ok((row.try_get::<K>("", KEY)?, count_of(row)?))).collect()
     }
 

@@ -1,6 +1,6 @@
 //! A search as the engines see it: terms (words, or phrases of CJK characters), all required.
 
-use super::text::{Token, tokenize};
+use super::tokens::{Token, tokenize};
 use crate::error::{Error, Result};
 
 /// Longest search text accepted, in characters.
@@ -51,33 +51,6 @@ impl SearchQuery {
         terms.truncate(MAX_TERMS);
         Ok((!terms.is_empty()).then_some(Self { terms }))
     }
-
-    /// The FTS5 MATCH expression: every term a quoted phrase (terms hold only letters and
-    /// digits, so no quote can appear inside).
-    pub fn fts5(&self) -> String {
-        self.terms
-            .iter()
-            .map(|Term(parts)| format!("\"{}\"", parts.join(" ")))
-            .collect::<Vec<_>>()
-            .join(" AND ")
-    }
-
-    /// The PostgreSQL `tsquery` literal: terms joined by `&`, phrases by `<->`.
-    pub fn tsquery(&self) -> String {
-        self.terms
-            .iter()
-            .map(|Term(parts)| {
-                let lexemes: Vec<String> = parts.iter().map(|part| quote_lexeme(part)).collect();
-                if lexemes.len() == 1 { lexemes.join("") } else { format!("({})", lexemes.join(" <-> ")) }
-            })
-            .collect::<Vec<_>>()
-            .join(" & ")
-    }
-}
-
-/// Quotes a lexeme for a `tsvector`/`tsquery` literal.
-pub fn quote_lexeme(lexeme: &str) -> String {
-    format!("'{}'", lexeme.replace('\\', "\\\\").replace('\'', "''"))
 }
 
 #[cfg(test)]
@@ -92,20 +65,8 @@ mod tests {
     }
 
     #[test]
-    fn chinese_runs_become_phrases() {
-        let query = SearchQuery::parse("跨境 物流").ok().flatten().map(|query| query.fts5());
-        assert_eq!(query.as_deref(), Some("\"跨 境\" AND \"物 流\""));
-    }
-
-    #[test]
     fn punctuation_only_is_no_search_and_huge_text_an_error() {
         assert_eq!(SearchQuery::parse("!!! ***").ok().flatten(), None);
         assert!(SearchQuery::parse(&"a".repeat(10_240)).is_err());
-    }
-
-    #[test]
-    fn tsquery_joins_terms_and_phrases() {
-        let query = SearchQuery::parse("cold chain 物流").ok().flatten().map(|query| query.tsquery());
-        assert_eq!(query.as_deref(), Some("'cold' & 'chain' & ('物' <-> '流')"));
     }
 }

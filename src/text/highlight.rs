@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use super::query::{SearchQuery, Term};
-use super::text::tokenize_stemming;
+use super::tokens::tokenize_stemming;
 
 /// Characters of context kept on each side of the first match.
 const CONTEXT_CHARS: usize = 60;
