@@ -11,6 +11,7 @@ pub mod query;
 pub mod search;
 pub mod statistics;
 pub mod types;
+pub mod validation;
 
 use async_graphql::{Context, EmptyMutation, EmptySubscription, Schema};
 
@@ -62,10 +63,10 @@ pub fn build_schema(store: Store, options: SchemaOptions) -> CasegraphSchema {
         .data(store)
         .data(statistics::StatisticsCache::new())
         .data(MaxPage(options.max_page))
-        // An operation that passed validation before is checked again only for what its
-        // variables change (vendor/async-graphql/PATCHED.md): partners send the same few
-        // documents over and over, with other variables.
-        .cache_validation(true);
+        // An operation that passed validation before is checked again only when its
+        // variables could change the outcome (see [`validation`]): partners send the same
+        // few documents over and over, with other variables.
+        .extension(validation::RememberValidation::default());
     if !options.introspection {
         builder = builder.disable_introspection().disable_suggestions();
     }

@@ -20,6 +20,7 @@ use moka::sync::Cache;
 /// operations, or fifty of the longest the server accepts.
 pub const MAX_TEXT_BYTES: u64 = 1024 * 1024;
 
+use crate::graphql::validation::Validated;
 use crate::protection::cost::Analysis;
 
 /// Operations a kept document remembers analyses for, at most (a document names few).
@@ -37,9 +38,16 @@ pub struct Prepared {
     document: ExecutableDocument,
     /// By operation name (`None`: the document's only operation).
     analyses: Mutex<Vec<(Option<String>, Analysis)>>,
+    /// Its operations that passed validation (see `graphql::validation`).
+    validated: Arc<Validated>,
 }
 
 impl Prepared {
+    /// The operations of this document that passed validation.
+    pub fn validated(&self) -> &Arc<Validated> {
+        &self.validated
+    }
+
     /// The remembered analysis of `operation_name`, if any.
     pub fn analysis(&self, operation_name: Option<&str>) -> Option<Analysis> {
         let analyses = self.analyses.lock().ok()?;
@@ -92,7 +100,11 @@ impl Documents {
             return Some(prepared);
         }
         let document = request.parsed_query().ok()?;
-        let prepared = Arc::new(Prepared { document: document.clone(), analyses: Mutex::new(Vec::new()) });
+        let prepared = Arc::new(Prepared {
+            document: document.clone(),
+            analyses: Mutex::new(Vec::new()),
+            validated: Arc::default(),
+        });
         self.parsed.insert(Arc::from(request.query.as_str()), Arc::clone(&prepared));
         Some(prepared)
     }

@@ -12,6 +12,7 @@ mod variables;
 pub use documents::Documents;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
 
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::{DocumentOperations, OperationType};
@@ -25,6 +26,7 @@ use super::{AppState, REQUEST_ID_HEADER};
 use crate::error::{Error, code};
 use crate::graphql::access::Access;
 use crate::graphql::loaders::Loaders;
+use crate::graphql::validation::ValidationTicket;
 use crate::keys::Scope;
 use crate::locale::LocalePreference;
 use crate::protection::budget::{BucketState, Charge};
@@ -445,13 +447,20 @@ fn plan(gate: &Gate, documents: &Documents, raw: RawRequest) -> Result<Planned, 
     gate.limits.check_analysis(&analysis)?;
     limits::check_no_nul(document, &variables)?;
     variables::check_required(document, operation_name.as_deref(), &variables)?;
-    let operation_name = operation_name.or_else(|| match &document.operations {
+    let variables_checked = variables::builtin_values_coerce(document, operation_name.as_deref(), &variables);
+    let named = operation_name.clone().or_else(|| match &document.operations {
         DocumentOperations::Multiple(operations) if operations.len() == 1 => {
             operations.keys().next().map(|name| name.to_string())
         }
         _ => None,
     });
-    Ok(Planned { index: 0, request, analysis, operation_name })
+    // The engine validates this operation once per document; after that, only when its
+    // variables could make it invalid (src/graphql/validation.rs).
+    if let Some(prepared) = prepared {
+        let validated = Arc::clone(prepared.validated());
+        request = request.data(ValidationTicket { validated, operation_name, variables_checked });
+    }
+    Ok(Planned { index: 0, request, analysis, operation_name: named })
 }
 
 /// A response holding one error and no data.

@@ -23,7 +23,7 @@ use crate::{
     resolver_utils::{resolve_container, resolve_container_serial},
     subscription::collect_subscription_streams,
     types::QueryRoot,
-    validation::{ValidatedDocuments, ValidationMode, check_rules},
+    validation::{ValidationMode, check_rules},
 };
 
 /// Introspection mode
@@ -41,7 +41,6 @@ pub enum IntrospectionMode {
 /// Schema builder
 pub struct SchemaBuilder<Query, Mutation, Subscription> {
     validation_mode: ValidationMode,
-    cache_validation: bool,
     query: QueryRoot<Query>,
     mutation: Mutation,
     subscription: Subscription,
@@ -103,17 +102,6 @@ impl<Query, Mutation, Subscription> SchemaBuilder<Query, Mutation, Subscription>
     #[must_use]
     pub fn limit_depth(mut self, depth: usize) -> Self {
         self.depth = Some(depth);
-        self
-    }
-
-    /// Remember the operations that passed every validation rule (by document text and
-    /// operation name, up to 1 MiB of texts): when one comes again, only the rule that reads
-    /// the variables' values runs, with the complexity and depth checks when limits are
-    /// set. Off by default; with it, `ValidationResult::complexity` and `depth` are 0 for a
-    /// remembered operation when no limit is set. (casegraph patch, see PATCHED.md)
-    #[must_use]
-    pub fn cache_validation(mut self, enabled: bool) -> Self {
-        self.cache_validation = enabled;
         self
     }
 
@@ -278,7 +266,6 @@ impl<Query, Mutation, Subscription> SchemaBuilder<Query, Mutation, Subscription>
 
         Schema(Arc::new(SchemaInner {
             validation_mode: self.validation_mode,
-            validated: self.cache_validation.then(ValidatedDocuments::default),
             query: self.query,
             mutation: self.mutation,
             subscription: self.subscription,
@@ -318,7 +305,6 @@ impl Deref for SchemaEnv {
 #[doc(hidden)]
 pub struct SchemaInner<Query, Mutation, Subscription> {
     pub(crate) validation_mode: ValidationMode,
-    pub(crate) validated: Option<ValidatedDocuments>,
     pub(crate) query: QueryRoot<Query>,
     pub(crate) mutation: Mutation,
     pub(crate) subscription: Subscription,
@@ -394,7 +380,6 @@ where
     {
         SchemaBuilder {
             validation_mode: ValidationMode::Strict,
-            cache_validation: false,
             query: QueryRoot { inner: query },
             mutation,
             subscription,
@@ -546,7 +531,6 @@ where
                     self.0.max_directives,
                     self.0.complexity,
                     self.0.depth,
-                    self.0.validated.as_ref(),
                 )
                 .await
                 {
@@ -609,7 +593,6 @@ where
                     schema.0.max_directives,
                     schema.0.complexity,
                     schema.0.depth,
-                    schema.0.validated.as_ref(),
                 )
                 .await
                 {
@@ -874,7 +857,6 @@ pub(crate) async fn prepare_request(
     max_directives: Option<usize>,
     complexity: Option<usize>,
     depth: Option<usize>,
-    validated: Option<&ValidatedDocuments>,
 ) -> Result<(QueryEnv, CacheControl), Vec<ServerError>> {
     let mut request = extensions.prepare_request(request).await?;
     let query_data = Arc::new(std::mem::take(&mut request.data));
@@ -911,7 +893,6 @@ pub(crate) async fn prepare_request(
                 validation_mode,
                 complexity,
                 depth,
-                validated.map(|validated| (validated, request.query.as_str())),
             )
         };
         futures_util::pin_mut!(validation_fut);
