@@ -41,6 +41,28 @@ pub mod defaults {
     pub const MAX_PAGE: u64 = 100;
     /// Page size of a connection without `first`/`last`.
     pub const PAGE: u64 = 20;
+
+    /// `n` with a comma between thousands, as the README and the schema write numbers.
+    pub fn thousands(n: u64) -> String {
+        let digits = n.to_string();
+        let mut written = String::with_capacity(digits.len() + digits.len() / 3);
+        for (index, digit) in digits.chars().enumerate() {
+            if index > 0 && (digits.len() - index).is_multiple_of(3) {
+                written.push(',');
+            }
+            written.push(digit);
+        }
+        written
+    }
+
+    /// A size in bytes as the README and the schema write it: `1 MiB`, `64 KiB`, `100 bytes`.
+    pub fn bytes(n: u64) -> String {
+        match n {
+            n if n >= 1 << 20 && n.is_multiple_of(1 << 20) => format!("{} MiB", thousands(n >> 20)),
+            n if n >= 1 << 10 && n.is_multiple_of(1 << 10) => format!("{} KiB", thousands(n >> 10)),
+            n => format!("{} bytes", thousands(n)),
+        }
+    }
 }
 
 /// Default database: a SQLite file in the working directory, created when missing.
@@ -454,6 +476,67 @@ mod tests {
         // The one setting a machine's environment commonly carries.
         parsed.protection.redis_url = None;
         assert_eq!(format!("{parsed:?}"), format!("{:?}", ServeArgs::default()));
+    }
+
+    /// The README states each default of `config::defaults` as the server applies it: the
+    /// default column of the limits table, and the page sizes in the prose.
+    #[test]
+    fn the_readme_states_the_defaults() {
+        use super::defaults::*;
+        let readme =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
+        let prose = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+        let row = |flag: &str| -> String {
+            readme
+                .lines()
+                .find(|line| {
+                    line.starts_with('|') && line.split('|').nth(2).is_some_and(|cell| cell.contains(flag))
+                })
+                .and_then(|line| line.trim_end_matches('|').rsplit('|').next())
+                .map(|cell| cell.trim().to_owned())
+                .unwrap_or_else(|| panic!("README: no row of the limits table for {flag}"))
+        };
+        let expected = [
+            (
+                "`--anonymous-budget`",
+                format!("{} points, {ANONYMOUS_REFILL}/s", thousands(ANONYMOUS_BUDGET as u64)),
+            ),
+            ("`--key-budget`", format!("{} points, {KEY_REFILL}/s", thousands(KEY_BUDGET as u64))),
+            ("`--key-cache-seconds`", format!("{KEY_CACHE_SECONDS} s ")),
+            ("`--max-cost`", thousands(MAX_COST)),
+            ("`--max-depth`", format!("{MAX_DEPTH} / {MAX_ALIASES} / {MAX_DIRECTIVES}")),
+            ("`--max-query-chars`", format!("{} characters", thousands(MAX_QUERY_CHARS as u64))),
+            ("`--max-batch`", format!("{MAX_BATCH} operations")),
+            ("`--max-body-bytes`", format!("{} ", bytes(MAX_BODY_BYTES as u64))),
+            ("`--timeout SECONDS`", format!("{TIMEOUT_SECONDS} s ")),
+            ("`--max-page`", format!("{MAX_PAGE} (`first`/`last`; {PAGE} when neither is given)")),
+        ];
+        for (flag, default) in expected {
+            let cell = row(flag);
+            assert!(
+                cell.starts_with(&default),
+                "README, {flag}: the default is {default:?}, the table says {cell:?}"
+            );
+        }
+        for sentence in [
+            format!("`first`/`last` default {PAGE}, at most {MAX_PAGE};"),
+            format!("(default: the page size in the table above, {PAGE})"),
+        ] {
+            assert!(prose.contains(&sentence), "README: expected {sentence:?}");
+        }
+    }
+
+    #[test]
+    fn numbers_are_written_as_the_readme_writes_them() {
+        use super::defaults::{bytes, thousands};
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(thousands(20_000), "20,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(bytes(1024 * 1024), "1 MiB");
+        assert_eq!(bytes(64 * 1024), "64 KiB");
+        assert_eq!(bytes(1000), "1,000 bytes");
     }
 
     #[test]

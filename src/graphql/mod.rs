@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod connection;
+pub mod cost_directives;
 pub mod directory;
 pub mod id;
 pub mod inputs;
@@ -57,9 +58,7 @@ pub fn window(
 
 /// Builds the schema; per-request data (locale, loaders, caller) is added by the HTTP layer.
 pub fn build_schema(store: Store, options: SchemaOptions) -> CasegraphSchema {
-    let mut builder = Schema::build(query::Query, EmptyMutation, EmptySubscription)
-        .register_output_type::<Node>()
-        .register_output_type::<Localised>()
+    let mut builder = builder()
         .data(store)
         .data(statistics::StatisticsCache::new())
         .data(MaxPage(options.max_page))
@@ -73,11 +72,90 @@ pub fn build_schema(store: Store, options: SchemaOptions) -> CasegraphSchema {
     builder.finish()
 }
 
-/// The schema in SDL, as checked in at `schema.graphql`.
-pub fn sdl() -> String {
+/// The types of the schema and their descriptions, shared by the server and [`sdl`].
+fn builder() -> async_graphql::SchemaBuilder<query::Query, EmptyMutation, EmptySubscription> {
     Schema::build(query::Query, EmptyMutation, EmptySubscription)
         .register_output_type::<Node>()
         .register_output_type::<Localised>()
-        .finish()
-        .sdl()
+        .override_output_type_description::<query::Query>(query::description())
+}
+
+/// The schema in SDL, as checked in at `schema.graphql`.
+pub fn sdl() -> String {
+    builder().finish().sdl()
+}
+
+#[cfg(test)]
+mod tests {
+    use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
+
+    use crate::config::defaults;
+
+    /// The number after `marker` in `text` (commas between thousands allowed).
+    fn number_after(text: &str, marker: &str) -> Option<u64> {
+        let start = text.find(marker)? + marker.len();
+        let digits: String = text[start..]
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == ',')
+            .filter(|c| *c != ',')
+            .collect();
+        digits.parse().ok()
+    }
+
+    /// Every "default N" and "at most N" an argument's description states is the size the
+    /// server applies: the field's `@listSize`/`@maxItems`, the connection defaults, or the
+    /// search text limit. A description with a number of its own fails here.
+    #[test]
+    fn argument_descriptions_state_the_sizes_the_server_applies() {
+        let sdl = super::sdl();
+        let document = async_graphql::parser::parse_schema(&sdl).expect("sdl parses");
+        let mut checked = 0;
+        let mut wrong = Vec::new();
+        for definition in document.definitions {
+            let TypeSystemDefinition::Type(definition) = definition else { continue };
+            let TypeKind::Object(object) = &definition.node.kind else { continue };
+            for field in &object.fields {
+                let field = &field.node;
+                let annotation = |directive: &str, argument: &str| {
+                    field
+                        .directives
+                        .iter()
+                        .find(|found| found.node.name.node == directive)
+                        .and_then(|found| found.node.get_argument(argument))
+                        .and_then(|value| match &value.node {
+                            async_graphql::Value::Number(number) => number.as_u64(),
+                            _ => None,
+                        })
+                };
+                let connection = field.ty.node.to_string().trim_end_matches('!').ends_with("Connection");
+                for argument in &field.arguments {
+                    let argument = &argument.node;
+                    let Some(description) = argument.description.as_ref().map(|text| text.node.as_str())
+                    else {
+                        continue;
+                    };
+                    let (default, most) = if description.contains(" characters") {
+                        (None, Some(crate::text::MAX_SEARCH_CHARS as u64))
+                    } else if connection {
+                        (Some(defaults::PAGE), Some(defaults::MAX_PAGE))
+                    } else {
+                        (annotation("listSize", "assumedSize"), annotation("maxItems", "value"))
+                    };
+                    for (marker, expected) in [("default ", default), ("at most ", most)] {
+                        if let Some(stated) = number_after(description, marker) {
+                            checked += 1;
+                            if Some(stated) != expected {
+                                wrong.push(format!(
+                                    "{}.{}({}): states {marker}{stated}, the server applies {expected:?}",
+                                    definition.node.name.node, field.name.node, argument.name.node
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "descriptions that drifted:\n{}", wrong.join("\n"));
+        assert!(checked >= 20, "only {checked} stated sizes found: has the wording changed?");
+    }
 }

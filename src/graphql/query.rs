@@ -1,11 +1,12 @@
 //! The root `Query` type.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use async_graphql::{Context, ID, Object, Result};
 
 use super::access::Access;
 use super::connection::CaseListArguments;
+use super::cost_directives::{TYPICAL_CATEGORIES, TYPICAL_COLLECTIONS, list_size, max_items};
 use super::directory::{
     FollowUpActionConnection, FollowUpActionListArguments, OrganisationConnection, OrganisationListArguments,
 };
@@ -30,29 +31,50 @@ pub const MAX_NODES: usize = 100;
 #[derive(Debug, Default)]
 pub struct Query;
 
-/// Read access to the case collections.
-///
-/// Access: send `Authorization: Bearer <API key>`; without it a request is anonymous and
-/// sees published content only. Scopes: `read` (published content), `read:drafts` (also
-/// DRAFT and ARCHIVED cases: lists show them when asked for with `statuses`, and lookups by
-/// ID or slug return them), `write`, `admin`.
-///
-/// Limits (server defaults): depth 15, aliases 30, directives 50, query text 20,000
-/// characters, batches of 10, body 1 MiB, execution 10 s, `first`/`last` at most 100.
-///
-/// Cost: an object field costs 1, a scalar 0; a connection multiplies its items by
-/// `first`/`last` (default 20), a list by its `first`, its `ids` or a declared size.
-/// Statistics rows and countries are computed in memory: 0 each, 1 for their whole list. A
-/// page over its maximum is BAD_USER_INPUT before any cost. An operation may cost at most
-/// 1,000; each key (default 2,000 points, refilled at 100/s) and each anonymous client
-/// (500, 20/s) spends from a budget. `extensions.cost` and the
-/// `RateLimit-Limit`/`-Remaining`/`-Reset` headers report it; a spent budget gives HTTP 429
-/// with `THROTTLED` and `Retry-After`; a request costing more than the whole budget gives
-/// HTTP 400 with `COST_EXCEEDS_CAPACITY` at once.
-///
-/// Errors carry `extensions.code`: BAD_USER_INPUT, NOT_FOUND, FORBIDDEN, UNAUTHENTICATED,
-/// QUERY_TOO_COMPLEX, THROTTLED, COST_EXCEEDS_CAPACITY, TIMEOUT, BAD_REQUEST,
-/// PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, NOT_ACCEPTABLE, METHOD_NOT_ALLOWED, INTERNAL.
+/// The description of `Query`: access, limits, cost and error codes, with the numbers read
+/// from `config::defaults` and the cost annotations, so the schema cannot state other
+/// limits than the server applies by default.
+pub fn description() -> &'static str {
+    static DESCRIPTION: LazyLock<String> = LazyLock::new(|| {
+        use crate::config::defaults::*;
+        format!(
+            "Read access to the case collections.
+
+Access: send `Authorization: Bearer <API key>`; without it a request is anonymous and
+sees published content only. Scopes: `read` (published content), `read:drafts` (also
+DRAFT and ARCHIVED cases: lists show them when asked for with `statuses`, and lookups by
+ID or slug return them), `write`, `admin`.
+
+Limits (server defaults): depth {MAX_DEPTH}, aliases {MAX_ALIASES}, directives {MAX_DIRECTIVES}, query text {query_chars}
+characters, batches of {MAX_BATCH}, body {body}, execution {TIMEOUT_SECONDS} s, `first`/`last` at most {MAX_PAGE}.
+
+Cost: an object field costs 1, a scalar 0; a connection multiplies its items by
+`first`/`last` (default {PAGE}), a list by its `first`, its `ids` or the size its
+`@listSize` assumes ({unstated} when it states none). Types marked `@cost(weight: \"0\")`
+(statistics rows, countries) are computed in memory: 0 each, 1 for their whole list. A
+page over its maximum (`@maxItems`) is BAD_USER_INPUT before any cost. An operation may
+cost at most {max_cost}; each key (default {key_budget} points, refilled at {KEY_REFILL}/s) and each anonymous client
+({anonymous_budget}, {ANONYMOUS_REFILL}/s) spends from a budget. `extensions.cost` and the
+`RateLimit-Limit`/`-Remaining`/`-Reset` headers report it; a spent budget gives HTTP 429
+with `THROTTLED` and `Retry-After`; a request costing more than the whole budget gives
+HTTP 400 with `COST_EXCEEDS_CAPACITY` at once.
+
+Errors carry `extensions.code`: BAD_USER_INPUT, NOT_FOUND, FORBIDDEN, UNAUTHENTICATED,
+QUERY_TOO_COMPLEX, THROTTLED, COST_EXCEEDS_CAPACITY, TIMEOUT, BAD_REQUEST,
+PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, NOT_ACCEPTABLE, METHOD_NOT_ALLOWED, INTERNAL.",
+            query_chars = crate::config::defaults::thousands(MAX_QUERY_CHARS as u64),
+            body = crate::config::defaults::bytes(MAX_BODY_BYTES as u64),
+            unstated = super::cost_directives::UNSTATED_LIST_SIZE,
+            max_cost = crate::config::defaults::thousands(MAX_COST),
+            key_budget = crate::config::defaults::thousands(KEY_BUDGET as u64),
+            anonymous_budget = crate::config::defaults::thousands(ANONYMOUS_BUDGET as u64),
+        )
+    });
+    DESCRIPTION.as_str()
+}
+
+/// Read access to the case collections. The schema's description of this type is
+/// [`description`], written from the server's defaults.
 #[Object]
 impl Query {
     /// The object with this global ID, or null when there is none (or it is not visible).
@@ -65,6 +87,10 @@ impl Query {
     }
 
     /// The objects with these global IDs, in the same order; null for unknown ones.
+    #[graphql(
+        directive = list_size::apply(None, Some(vec!["ids".to_owned()]), None),
+        directive = max_items::apply(MAX_NODES as i32)
+    )]
     async fn nodes(
         &self,
         context: &Context<'_>,
@@ -79,6 +105,7 @@ impl Query {
     }
 
     /// Every edition of the collection, newest first.
+    #[graphql(directive = list_size::apply(Some(TYPICAL_COLLECTIONS), None, None))]
     async fn collections(&self, context: &Context<'_>) -> Result<Vec<Collection>> {
         let store = context.data::<Store>()?;
         Ok(store.collections().await?.into_iter().map(|record| Collection(Arc::new(record))).collect())
@@ -95,6 +122,7 @@ impl Query {
     }
 
     /// All categories, ordered by collection year then position; filter by collection slug.
+    #[graphql(directive = list_size::apply(Some(TYPICAL_CATEGORIES), None, None))]
     async fn categories(
         &self,
         context: &Context<'_>,

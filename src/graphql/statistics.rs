@@ -26,8 +26,11 @@ pub use self::counts::{
 };
 use self::counts::{int, share};
 pub use self::follow_up_actions::FollowUpActionStatistics;
-use self::support::{data, first_argument, futures_join, label};
+use self::support::{DEFAULT_FIRST, data, first_argument, futures_join, label};
 use super::access::Access;
+use super::cost_directives::{
+    TYPICAL_CATEGORIES, TYPICAL_COLLECTIONS, TYPICAL_MONTHS, TYPICAL_ORGANISATION_TYPES, list_size, max_items,
+};
 use super::inputs::CaseFilterInput;
 use super::loaders::Loaders;
 use super::types::localised::preference;
@@ -107,6 +110,7 @@ impl CaseStatistics {
 
     /// Filtered cases per category, most first (ties by internal id). Categories without
     /// filtered cases are left out.
+    #[graphql(directive = list_size::apply(Some(TYPICAL_CATEGORIES), None, None))]
     async fn by_category(&self, context: &Context<'_>) -> Result<Vec<CategoryCount>> {
         let store = data::<Store>(context)?;
         let compute = async {
@@ -134,6 +138,7 @@ impl CaseStatistics {
 
     /// Filtered cases per industry-chain link (the same meaning as the `organisationTypes`
     /// filter), most first (ties by code). Cases without a link are left out.
+    #[graphql(directive = list_size::apply(Some(TYPICAL_ORGANISATION_TYPES), None, None))]
     async fn by_organisation_type(&self, context: &Context<'_>) -> Result<Vec<OrganisationTypeCount>> {
         let store = data::<Store>(context)?;
         let locale = preference(context);
@@ -156,6 +161,10 @@ impl CaseStatistics {
     }
 
     /// The countries covered by most filtered cases, most first (ties by ISO code).
+    #[graphql(
+        directive = list_size::apply(Some(DEFAULT_FIRST), Some(vec!["first".to_owned()]), Some(false)),
+        directive = max_items::apply(MAX_FIRST as i32)
+    )]
     async fn by_country(
         &self,
         context: &Context<'_>,
@@ -179,6 +188,7 @@ impl CaseStatistics {
     }
 
     /// Filtered cases per collection, most first (ties by internal id).
+    #[graphql(directive = list_size::apply(Some(TYPICAL_COLLECTIONS), None, None))]
     async fn by_collection(&self, context: &Context<'_>) -> Result<Vec<CollectionCount>> {
         let store = data::<Store>(context)?;
         let compute = async {
@@ -206,6 +216,7 @@ impl CaseStatistics {
 
     /// Filtered cases per month (UTC) of the chosen date, oldest first; months without
     /// cases are left out, and so are cases without the date (unpublished ones).
+    #[graphql(directive = list_size::apply(Some(TYPICAL_MONTHS), None, None))]
     async fn by_month(
         &self,
         context: &Context<'_>,
@@ -228,6 +239,10 @@ impl CaseStatistics {
     }
 
     /// The tags carried by most filtered cases, most first (ties by tag).
+    #[graphql(
+        directive = list_size::apply(Some(DEFAULT_FIRST), Some(vec!["first".to_owned()]), Some(false)),
+        directive = max_items::apply(MAX_FIRST as i32)
+    )]
     async fn by_tag(
         &self,
         context: &Context<'_>,

@@ -3,80 +3,30 @@
 //! **Cost** is the most objects a response can hold: every field whose type is an object
 //! (or interface, or union) costs 1, scalars and enums cost 0; a connection multiplies the
 //! cost of its `edges`/`nodes` by `first`/`last` (default 20); other lists multiply by their
-//! `first` argument, the number of `ids` asked for, or a declared size
-//! ([`declared_list_size`]). `__typename` is free; `__schema` and `__type` cost 1 each.
+//! slicing argument (`first`, or the number of `ids` asked for) or the size the schema
+//! assumes for them, both stated beside the field by `@listSize` (IBM GraphQL Cost
+//! Directives; see `graphql::cost_directives`). `__typename` is free; `__schema` and
+//! `__type` cost 1 each. A type marked `@cost(weight: "0")` is computed in memory: its
+//! objects cost 0, and a list of them 1. A field's `@maxItems` bounds its slicing argument.
 //! The actual cost, known after execution, is the number of objects the response did hold.
 //!
-//! The type information comes from the schema's own SDL, read once at start-up, so the
-//! model cannot drift from the schema.
+//! The type information and the annotations come from the schema's own SDL, read once at
+//! start-up, so the model cannot drift from the schema.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
 use async_graphql::Variables;
 use async_graphql::parser::types::{
-    BaseType, DocumentOperations, ExecutableDocument, Field, OperationDefinition, OperationType, Selection,
-    SelectionSet, Type, TypeKind, TypeSystemDefinition,
+    BaseType, ConstDirective, DocumentOperations, ExecutableDocument, Field, FieldDefinition,
+    OperationDefinition, OperationType, Selection, SelectionSet, Type, TypeKind, TypeSystemDefinition,
 };
-use async_graphql::{Name, Value};
+use async_graphql::{Name, Positioned, Value};
 
 /// Default page size of a connection without `first`/`last`.
 const DEFAULT_PAGE: u64 = crate::config::defaults::PAGE;
-/// Size assumed for a list the table of [`declared_list_size`] does not name.
-const DEFAULT_LIST_SIZE: u64 = 5;
-
-/// The declared size of a list field when no argument says how long it is: what a typical
-/// response holds, documented in the README's cost table.
-pub fn declared_list_size(parent: &str, field: &str) -> u64 {
-    match (parent, field) {
-        ("Case", "organisations" | "countries" | "followUpActions") => 3,
-        ("Case", "relatedCases") => 5,
-        ("FollowUpAction", "cases") => 3,
-        ("CaseStatistics", "byCountry" | "byTag") => 20,
-        ("CaseStatistics", "byCategory") => 9,
-        ("CaseStatistics", "byCollection") => 2,
-        ("CaseStatistics", "byOrganisationType") => 8,
-        ("CaseStatistics", "byMonth") => 24,
-        ("FollowUpActionStatistics", "byKind") => 8,
-        ("FollowUpActionStatistics", "byStatus") => 4,
-        ("Query", "collections") => 2,
-        ("Query" | "Collection", "categories") => 9,
-        _ => DEFAULT_LIST_SIZE,
-    }
-}
-
-/// The largest size a list field accepts for its `first` (or, for `nodes`, its number of
-/// `ids`); connections accept the server's `--max-page`. The resolvers enforce the same
-/// numbers (they are the same constants); the analysis checks them first, so an oversized
-/// page is `BAD_USER_INPUT` naming the maximum, never a cost.
-pub fn list_maximum(parent: &str, field: &str) -> Option<u64> {
-    match (parent, field) {
-        ("Case", "relatedCases") => Some(u64::from(crate::store::related::MAX_RELATED)),
-        ("CaseStatistics", "byCountry" | "byTag") => Some(crate::graphql::statistics::MAX_FIRST),
-        ("Query", "nodes") => Some(crate::graphql::query::MAX_NODES as u64),
-        _ => None,
-    }
-}
-
-/// What one object of a type costs: 1, except the objects that are computed in memory
-/// rather than read row by row: the rows of a statistics breakdown (one grouped statement
-/// computes them all, and the result is cached) and countries (names from CLDR). A list of
-/// such objects costs 1 for the statement that computes it, however long it is, while a
-/// connection nested in one of its rows still multiplies as everywhere else.
-pub fn object_weight(type_name: &str) -> u64 {
-    match type_name {
-        "CategoryCount"
-        | "OrganisationTypeCount"
-        | "CountryCount"
-        | "CollectionCount"
-        | "MonthCount"
-        | "TagCount"
-        | "FollowUpActionKindCount"
-        | "FollowUpActionStatusCount"
-        | "Country" => 0,
-        _ => 1,
-    }
-}
+/// Size assumed for a list whose `@listSize` states none.
+const UNSTATED_LIST_SIZE: u64 = crate::graphql::cost_directives::UNSTATED_LIST_SIZE;
 
 /// What the analysis needs to know of one field of the schema.
 #[derive(Clone, Debug)]
@@ -84,6 +34,62 @@ struct FieldType {
     /// Named type, lists unwrapped.
     named: String,
     list: bool,
+    /// `@listSize(assumedSize:)`: items assumed when no slicing argument is given.
+    assumed_size: Option<u64>,
+    /// `@listSize(slicingArguments:)`: the arguments that say how many items there are.
+    slicing: Vec<String>,
+    /// `@maxItems(value:)`: the most items the field returns.
+    maximum: Option<u64>,
+}
+
+impl FieldType {
+    fn of(field: &FieldDefinition) -> Self {
+        let (named, list) = unwrap_type(&field.ty.node);
+        let mut field_type = Self { named, list, assumed_size: None, slicing: Vec::new(), maximum: None };
+        for directive in &field.directives {
+            let directive = &directive.node;
+            match directive.name.node.as_str() {
+                "listSize" => {
+                    field_type.assumed_size = directive_argument(directive, "assumedSize").and_then(count);
+                    if let Some(Value::List(names)) = directive_argument(directive, "slicingArguments") {
+                        field_type.slicing = names
+                            .iter()
+                            .filter_map(|name| match name {
+                                Value::String(name) => Some(name.clone()),
+                                _ => None,
+                            })
+                            .collect();
+                    }
+                }
+                "maxItems" => field_type.maximum = directive_argument(directive, "value").and_then(count),
+                _ => {}
+            }
+        }
+        field_type
+    }
+}
+
+/// The value of the argument `name` of an SDL directive.
+fn directive_argument<'d>(directive: &'d ConstDirective, name: &str) -> Option<&'d Value> {
+    directive.arguments.iter().find(|(argument, _)| argument.node == name).map(|(_, value)| &value.node)
+}
+
+/// A non-negative integer (or a number in a string, as `@cost(weight:)` is written).
+fn count(value: &Value) -> Option<u64> {
+    match value {
+        Value::Number(number) => number.as_u64(),
+        Value::String(text) => text.parse().ok(),
+        _ => None,
+    }
+}
+
+/// `@cost(weight:)` of a type definition, when it has one.
+fn type_weight(directives: &[Positioned<ConstDirective>]) -> Option<u64> {
+    directives
+        .iter()
+        .find(|directive| directive.node.name.node == "cost")
+        .and_then(|directive| directive_argument(&directive.node, "weight"))
+        .and_then(count)
 }
 
 /// The schema's composite types and the types of their fields.
@@ -95,6 +101,8 @@ pub struct CostModel {
     composite: std::collections::HashSet<String>,
     /// Connection types (named `…Connection`, with `edges` or `nodes`).
     connections: std::collections::HashSet<String>,
+    /// Types whose objects do not cost 1 (`@cost(weight:)`).
+    weights: HashMap<String, u64>,
     /// Largest `first`/`last` of a connection (the server's `--max-page`).
     max_page: u64,
 }
@@ -114,6 +122,9 @@ impl CostModel {
         for definition in document.definitions {
             let TypeSystemDefinition::Type(definition) = definition else { continue };
             let name = definition.node.name.node.to_string();
+            if let Some(weight) = type_weight(&definition.node.directives) {
+                model.weights.insert(name.clone(), weight);
+            }
             let fields = match &definition.node.kind {
                 TypeKind::Object(object) => &object.fields,
                 TypeKind::Interface(interface) => &interface.fields,
@@ -125,10 +136,7 @@ impl CostModel {
             };
             let fields: HashMap<String, FieldType> = fields
                 .iter()
-                .map(|field| {
-                    let (named, list) = unwrap_type(&field.node.ty.node);
-                    (field.node.name.node.to_string(), FieldType { named, list })
-                })
+                .map(|field| (field.node.name.node.to_string(), FieldType::of(&field.node)))
                 .collect();
             if name.ends_with("Connection") && (fields.contains_key("edges") || fields.contains_key("nodes"))
             {
@@ -372,12 +380,12 @@ impl<'d> Walker<'d> {
         } else {
             self.sets(&children(Some(field_type.named.as_str())))
         };
-        let weight = object_weight(&field_type.named);
+        let weight = self.model.weights.get(&field_type.named).copied().unwrap_or(1);
         let each = inner.cost.saturating_add(weight);
         if !field_type.list {
             return Measure { cost: each, depth: inner.depth + 1 };
         }
-        let count = items.unwrap_or_else(|| self.list_size(field, group.parent.unwrap_or_default(), name));
+        let count = items.unwrap_or_else(|| self.list_size(field, name, field_type));
         // A list of objects computed in memory costs the one statement that computes it.
         let computed = u64::from(weight == 0);
         Measure { cost: each.saturating_mul(count).saturating_add(computed), depth: inner.depth + 1 }
@@ -432,17 +440,31 @@ impl<'d> Walker<'d> {
         }
     }
 
-    fn list_size(&self, field: &Field, parent: &str, name: &str) -> u64 {
-        let maximum = list_maximum(parent, name);
-        if let Some(Value::List(ids)) = self.argument(field, "ids") {
-            let count = ids.len() as u64;
-            if let Some(maximum) = maximum.filter(|maximum| count > *maximum) {
-                self.note_oversized(format!("`{name}` takes at most {maximum} ids per call, got {count}"));
-                return maximum;
+    /// The items of a list field: its slicing argument (a number, or the items of a list
+    /// argument), within its `@maxItems`, else the size it assumes.
+    fn list_size(&self, field: &Field, name: &str, field_type: &FieldType) -> u64 {
+        let maximum = field_type.maximum;
+        for argument in &field_type.slicing {
+            match self.argument(field, argument) {
+                Some(Value::List(items)) => {
+                    let count = items.len() as u64;
+                    if let Some(maximum) = maximum.filter(|maximum| count > *maximum) {
+                        self.note_oversized(format!(
+                            "`{name}` takes at most {maximum} {argument} per call, got {count}"
+                        ));
+                        return maximum;
+                    }
+                    return count;
+                }
+                Some(_) => {
+                    if let Some(size) = self.size_argument(field, argument, maximum) {
+                        return size;
+                    }
+                }
+                None => {}
             }
-            return count;
         }
-        self.size_argument(field, "first", maximum).unwrap_or_else(|| declared_list_size(parent, name))
+        field_type.assumed_size.unwrap_or(UNSTATED_LIST_SIZE)
     }
 }
 
@@ -552,6 +574,77 @@ mod tests {
         assert!(!reads("query($slug: String!) { case(slug: $slug) { slug organisations { role } } }"));
         assert!(!reads("{ cases(first: 20) { nodes { slug } } }"));
         assert!(reads("query($n: Int) { cases(first: $n) { nodes { slug } } }"));
+    }
+
+    #[test]
+    fn sizes_and_weights_are_read_from_the_schema_annotations() {
+        let sdl = r#"
+            type Query {
+                rows(first: Int): [Row!]! @listSize(assumedSize: 7, slicingArguments: ["first"]) @maxItems(value: 9)
+                items: [Item!]! @listSize(assumedSize: 4)
+                plain: [Item!]!
+                byIds(ids: [ID!]!): [Item]! @listSize(slicingArguments: ["ids"]) @maxItems(value: 2)
+            }
+            type Row @cost(weight: "0") { item: Item }
+            type Item { name: String }
+        "#;
+        let model = CostModel::from_sdl(sdl).expect("sdl parses");
+        let cost = |query: &str| {
+            let document = async_graphql::parser::parse_query(query).expect("query parses");
+            let analysis = model.analyse(&document, None, &Variables::default()).expect("one operation");
+            (analysis.cost, analysis.oversized)
+        };
+        // A list of free rows costs 1; each row's item still costs 1 per row.
+        assert_eq!(cost("{ rows { __typename } }"), (1, None));
+        assert_eq!(cost("{ rows { item { name } } }"), (7 + 1, None));
+        assert_eq!(cost("{ rows(first: 3) { item { name } } }"), (3 + 1, None));
+        assert_eq!(cost("{ items { name } }"), (4, None));
+        assert_eq!(cost("{ plain { name } }"), (UNSTATED_LIST_SIZE, None));
+        assert_eq!(cost(r#"{ byIds(ids: ["a"]) { name } }"#), (1, None));
+        assert!(
+            cost("{ rows(first: 10) { item { name } } }")
+                .1
+                .is_some_and(|why| why.contains("between 0 and 9"))
+        );
+        assert!(
+            cost(r#"{ byIds(ids: ["a", "b", "c"]) { name } }"#)
+                .1
+                .is_some_and(|why| why.contains("at most 2 ids"))
+        );
+    }
+
+    /// Every list of objects in the schema states its size beside the field: a connection
+    /// (sized by `first`/`last`), or `@listSize`; a list taking `first` or `ids` also states
+    /// its slicing argument and its `@maxItems`.
+    #[test]
+    fn every_list_of_objects_in_the_schema_states_its_size() {
+        let document = async_graphql::parser::parse_schema(crate::graphql::sdl()).expect("sdl parses");
+        let model = CostModel::from_sdl(&crate::graphql::sdl()).expect("sdl parses");
+        let mut unstated = Vec::new();
+        for definition in document.definitions {
+            let TypeSystemDefinition::Type(definition) = definition else { continue };
+            let TypeKind::Object(object) = &definition.node.kind else { continue };
+            for field in &object.fields {
+                let field = &field.node;
+                let field_type = FieldType::of(field);
+                if !field_type.list || !model.composite.contains(&field_type.named) {
+                    continue;
+                }
+                let takes_size = field
+                    .arguments
+                    .iter()
+                    .any(|argument| matches!(argument.node.name.node.as_str(), "first" | "ids"));
+                let stated = if takes_size {
+                    !field_type.slicing.is_empty() && field_type.maximum.is_some()
+                } else {
+                    field_type.assumed_size.is_some()
+                };
+                if !stated && !model.connections.contains(definition.node.name.node.as_str()) {
+                    unstated.push(format!("{}.{}", definition.node.name.node, field.name.node));
+                }
+            }
+        }
+        assert!(unstated.is_empty(), "lists of objects without their size beside them: {unstated:?}");
     }
 
     fn analyse(query: &str, variables: serde_json::Value) -> Analysis {

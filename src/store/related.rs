@@ -11,6 +11,8 @@ use crate::error::Result;
 
 /// Most related cases returned per case.
 pub const MAX_RELATED: u32 = 20;
+/// Related cases listed when `first` is not given.
+pub const DEFAULT_RELATED: u32 = 5;
 
 impl Store {
     /// For each case id, up to `first` related case ids visible with `statuses`, best first.

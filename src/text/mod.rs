@@ -8,5 +8,5 @@ mod query;
 mod tokens;
 
 pub use highlight::snippet;
-pub use query::{SearchQuery, Term};
+pub use query::{MAX_SEARCH_CHARS, SearchQuery, Term};
 pub use tokens::{terms, tokenize};

@@ -3,12 +3,14 @@
 
 use async_graphql::{Enum, SimpleObject};
 
+use crate::graphql::cost_directives::cost;
 use crate::graphql::types::enums::{FollowUpActionKind, FollowUpActionStatus, OrganisationType};
 use crate::graphql::types::{Category, Collection, Country};
 use crate::store::statistics::DateField;
 
 /// Filtered cases in one category.
 #[derive(Clone, Debug, SimpleObject)]
+#[graphql(directive = cost::apply("0".to_owned()))]
 pub struct CategoryCount {
     /// The category.
     pub category: Category,
@@ -20,6 +22,7 @@ pub struct CategoryCount {
 
 /// Filtered cases showcasing one link of the industrial chain.
 #[derive(Clone, Debug, SimpleObject)]
+#[graphql(directive = cost::apply("0".to_owned()))]
 pub struct OrganisationTypeCount {
     /// The industry-chain link (the case's `industryChainLink`, as in the `organisationTypes`
     /// filter).
@@ -36,6 +39,7 @@ pub struct OrganisationTypeCount {
 
 /// Filtered cases covering one country.
 #[derive(Clone, Debug, SimpleObject)]
+#[graphql(directive = cost::apply("0".to_owned()))]
 pub struct CountryCount {
     /// The country.
     pub country: Country,
@@ -48,6 +52,7 @@ pub struct CountryCount {
 
 /// Filtered cases in one collection.
 #[derive(Clone, Debug, SimpleObject)]
+#[graphql(directive = cost::apply("0".to_owned()))]
 pub struct CollectionCount {
     /// The collection (edition).
     pub collection: Collection,
@@ -59,6 +64,7 @@ pub struct CollectionCount {
 
 /// month is YYYY-MM.
 #[derive(Clone, Debug, SimpleObject)]
+#[graphql(directive = cost::apply("0".to_owned()))]
 pub struct MonthCount {
     /// A month in UTC, `YYYY-MM`.
     pub month: String,
@@ -68,6 +74,7 @@ pub struct MonthCount {
 
 /// Filtered cases carrying one tag.
 #[derive(Clone, Debug, SimpleObject)]
+#[graphql(directive = cost::apply("0".to_owned()))]
 pub struct TagCount {
     /// The tag.
     pub tag: String,
@@ -77,6 +84,7 @@ pub struct TagCount {
 
 /// Follow-up actions of one kind linked to the filtered cases.
 #[derive(Clone, Debug, SimpleObject)]
+#[graphql(directive = cost::apply("0".to_owned()))]
 pub struct FollowUpActionKindCount {
     /// The kind.
     pub kind: FollowUpActionKind,
@@ -88,6 +96,7 @@ pub struct FollowUpActionKindCount {
 
 /// Follow-up actions in one state linked to the filtered cases.
 #[derive(Clone, Debug, SimpleObject)]
+#[graphql(directive = cost::apply("0".to_owned()))]
 pub struct FollowUpActionStatusCount {
     /// The state.
     pub status: FollowUpActionStatus,

@@ -8,6 +8,7 @@ use super::cache::Field;
 use super::counts::{FollowUpActionKindCount, FollowUpActionStatusCount, int};
 use super::support::{data, label};
 use crate::error::Error;
+use crate::graphql::cost_directives::{TYPICAL_ACTION_KINDS, TYPICAL_ACTION_STATES, list_size};
 use crate::graphql::types::localised::preference;
 use crate::reference::Vocabulary;
 use crate::store::Store;
@@ -26,6 +27,7 @@ impl FollowUpActionStatistics {
     }
 
     /// Those actions per kind, most first (ties by kind).
+    #[graphql(directive = list_size::apply(Some(TYPICAL_ACTION_KINDS), None, None))]
     async fn by_kind(&self, context: &Context<'_>) -> Result<Vec<FollowUpActionKindCount>> {
         let store = data::<Store>(context)?;
         let locale = preference(context);
@@ -46,6 +48,7 @@ impl FollowUpActionStatistics {
     }
 
     /// Those actions per state, most first (ties by state).
+    #[graphql(directive = list_size::apply(Some(TYPICAL_ACTION_STATES), None, None))]
     async fn by_status(&self, context: &Context<'_>) -> Result<Vec<FollowUpActionStatusCount>> {
         let store = data::<Store>(context)?;
         let compute = async {

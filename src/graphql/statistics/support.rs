@@ -11,7 +11,7 @@ use crate::locale::{DEFAULT_LOCALE, LocalePreference};
 use crate::reference::{Reference, Vocabulary};
 
 /// `first` of `byCountry` and `byTag` when not given.
-const DEFAULT_FIRST: i32 = 20;
+pub const DEFAULT_FIRST: i32 = 20;
 
 /// Shared request data, or an internal error naming what is missing.
 pub(super) fn data<'a, T: Send + Sync + 'static>(context: &'a Context<'_>) -> Result<&'a T, Error> {

@@ -10,12 +10,15 @@ use super::localised::{available, pick, shown_direction, shown_locale};
 use super::{Category, Collection, Country, FollowUpAction, Organisation, TextDirection};
 use crate::error::Error;
 use crate::graphql::access::Access;
+use crate::graphql::cost_directives::{
+    TYPICAL_COUNTRIES, TYPICAL_FOLLOW_UP_ACTIONS, TYPICAL_ORGANISATIONS, list_size, max_items,
+};
 use crate::graphql::id::{self, NodeKind};
 use crate::graphql::loaders::{Loaders, StatusSet, load};
 use crate::store::brief::Detail;
 use crate::store::cases::CaseRecord;
 use crate::store::catalogue::{CategoryRecord, CollectionRecord};
-use crate::store::related::MAX_RELATED;
+use crate::store::related::{DEFAULT_RELATED, MAX_RELATED};
 use crate::store::relations::CaseOrganisationRecord;
 
 /// A practice case of a collection: what an organisation did, where, with whom.
@@ -124,6 +127,7 @@ impl Case {
     }
 
     /// The organisations involved, lead first.
+    #[graphql(directive = list_size::apply(Some(TYPICAL_ORGANISATIONS), None, None))]
     async fn organisations(&self, context: &Context<'_>) -> Result<Vec<CaseOrganisation>> {
         let records = match &self.related.organisations {
             Some(records) => records.clone(),
@@ -142,6 +146,7 @@ impl Case {
     }
 
     /// The countries the case covers, by code.
+    #[graphql(directive = list_size::apply(Some(TYPICAL_COUNTRIES), None, None))]
     async fn countries(&self, context: &Context<'_>) -> Result<Vec<Country>> {
         let codes = match &self.related.countries {
             Some(codes) => codes.clone(),
@@ -211,6 +216,7 @@ impl Case {
     }
 
     /// Follow-up actions concerning this case, by start date.
+    #[graphql(directive = list_size::apply(Some(TYPICAL_FOLLOW_UP_ACTIONS), None, None))]
     async fn follow_up_actions(&self, context: &Context<'_>) -> Result<Vec<FollowUpAction>> {
         let loaders = context.data::<Loaders>()?;
         let records = load(&loaders.case_follow_up_actions, self.record.model.id).await?.unwrap_or_default();
@@ -219,6 +225,10 @@ impl Case {
 
     /// Other cases sharing this one's organisations, category or tags, most related first
     /// (default: published only).
+    #[graphql(
+        directive = list_size::apply(Some(DEFAULT_RELATED as i32), Some(vec!["first".to_owned()]), Some(false)),
+        directive = max_items::apply(MAX_RELATED as i32)
+    )]
     async fn related_cases(
         &self,
         context: &Context<'_>,
@@ -227,7 +237,7 @@ impl Case {
                           need the read:drafts scope.")]
         statuses: Option<Vec<CaseStatus>>,
     ) -> Result<Vec<Case>> {
-        let first = first.unwrap_or(5);
+        let first = first.unwrap_or(DEFAULT_RELATED as i32);
         let first = u32::try_from(first).ok().filter(|first| *first <= MAX_RELATED).ok_or_else(|| {
             Error::BadUserInput(format!("`first` must be between 0 and {MAX_RELATED}, got {first}"))
         })?;

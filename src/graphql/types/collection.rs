@@ -7,6 +7,7 @@ use async_graphql::{Context, ID, Object, Result};
 use super::localised::{available, pick, shown_direction, shown_locale};
 use super::{CaseConnection, Category, TextDirection};
 use crate::graphql::connection::CaseListArguments;
+use crate::graphql::cost_directives::{TYPICAL_CATEGORIES, list_size};
 use crate::graphql::id::{self, NodeKind};
 use crate::graphql::inputs::{CaseFilterInput, CaseOrderInput};
 use crate::graphql::loaders::{Loaders, load};
@@ -69,6 +70,7 @@ impl Collection {
     }
 
     /// The edition's categories, by position.
+    #[graphql(directive = list_size::apply(Some(TYPICAL_CATEGORIES), None, None))]
     async fn categories(&self, context: &Context<'_>) -> Result<Vec<Category>> {
         let loaders = context.data::<Loaders>()?;
         let records = load(&loaders.categories_by_collection, self.0.model.id).await?.unwrap_or_default();

@@ -4,12 +4,13 @@ use async_graphql::{Context, Object};
 
 use super::localised::preference;
 use crate::countries::country_name;
+use crate::graphql::cost_directives::cost;
 
 /// A country or territory.
 #[derive(Clone, Debug)]
 pub struct Country(pub String);
 
-#[Object]
+#[Object(directive = cost::apply("0".to_owned()))]
 impl Country {
     /// ISO 3166-1 alpha-2.
     async fn code(&self) -> &str {

@@ -8,6 +8,7 @@ use super::enums::{CaseStatus, FollowUpActionKind, FollowUpActionStatus};
 use super::localised::{available, pick, shown_direction, shown_locale};
 use super::{Case, Collection, Organisation, TextDirection};
 use crate::graphql::access::Access;
+use crate::graphql::cost_directives::{TYPICAL_CASES_PER_ACTION, list_size};
 use crate::graphql::id::{self, NodeKind};
 use crate::graphql::loaders::{Loaders, StatusSet, load};
 use crate::store::records::FollowUpActionRecord;
@@ -74,6 +75,7 @@ impl FollowUpAction {
     }
 
     /// The cases it concerns, newest first (default: published only).
+    #[graphql(directive = list_size::apply(Some(TYPICAL_CASES_PER_ACTION), None, None))]
     async fn cases(
         &self,
         context: &Context<'_>,
