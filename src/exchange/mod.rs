@@ -13,6 +13,7 @@ mod errors;
 mod export;
 mod fields;
 mod import;
+mod known;
 mod models;
 mod record;
 mod rows;

@@ -5,10 +5,10 @@ use std::collections::{BTreeMap, HashSet};
 
 use super::document::{self, CaseRow, CategoryRow, CollectionRow, FollowUpActionRow, OrganisationRow};
 use super::fields::{LONG_SLUG, Row, SHORT_SLUG, TAG_LENGTH};
+use super::known::Known;
 use super::record::{
     Case, CaseText, Category, Collection, FollowUpAction, NameText, Organisation, Stamps, TitleText,
 };
-use super::validate::Known;
 
 /// Longest `callForCasesStarted` (its column width).
 const CALL_FOR_CASES_LENGTH: usize = 16;

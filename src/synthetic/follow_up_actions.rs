@@ -8,28 +8,11 @@ use entity::{follow_up_action, follow_up_action_case, follow_up_action_translati
 use rand::Rng;
 
 use super::cases::collection_of;
+use super::mix::{KINDS, PAIRS, STATUSES};
 use super::plan::{Plan, follow_up_action_slug};
 use super::random::{RowRandom, Stream, action_start, pick, row_random, up_to_days};
 use super::text;
 use super::vocabulary::{CITIES, follow_up_action_name};
-
-const KINDS: [FollowUpActionKind; 5] = [
-    FollowUpActionKind::ExperienceSummary,
-    FollowUpActionKind::Showcase,
-    FollowUpActionKind::InternationalExchange,
-    FollowUpActionKind::CapacityBuildingProject,
-    FollowUpActionKind::TrainingCourse,
-];
-
-const STATUSES: [FollowUpActionStatus; 4] = [
-    FollowUpActionStatus::Planned,
-    FollowUpActionStatus::InProgress,
-    FollowUpActionStatus::Done,
-    FollowUpActionStatus::Cancelled,
-];
-
-/// Combinations of kind and status; the first actions take one each.
-pub(super) const PAIRS: u64 = (KINDS.len() * STATUSES.len()) as u64;
 
 /// The most cases one action concerns.
 const MOST_CASES: usize = 5;

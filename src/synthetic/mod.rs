@@ -15,6 +15,7 @@
 mod cases;
 mod follow_up_actions;
 mod indexing;
+mod mix;
 mod organisations;
 mod phrases;
 mod plan;

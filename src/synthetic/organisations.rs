@@ -2,44 +2,21 @@
 
 use std::ops::Range;
 
-use entity::enums::OrganisationType;
 use entity::{organisation, organisation_translation};
 use rand::Rng;
 
+use super::mix::draw_type;
 use super::phrases::SUBJECTS;
 use super::plan::{Plan, organisation_slug};
-use super::random::{RowRandom, Stream, covering, pick, publication_time, row_random, up_to_days};
+use super::random::{Stream, pick, publication_time, row_random, up_to_days};
 use super::text;
 use super::vocabulary::{CHINESE_PROVINCES, COUNTRIES, organisation_names};
-
-/// Organisation types with their relative weights; the first nine organisations take one each.
-pub(super) const TYPES: [(OrganisationType, u32); 9] = [
-    (OrganisationType::Government, 8),
-    (OrganisationType::ComprehensiveServicePlatform, 10),
-    (OrganisationType::TradingPlatform, 12),
-    (OrganisationType::Logistics, 16),
-    (OrganisationType::Finance, 10),
-    (OrganisationType::Seller, 24),
-    (OrganisationType::DisputeResolution, 5),
-    (OrganisationType::SupportService, 10),
-    (OrganisationType::Other, 5),
-];
 
 /// Organisations and their translations, ready to insert.
 #[derive(Debug, Default)]
 pub(super) struct OrganisationRows {
     pub organisations: Vec<organisation::Model>,
     pub translations: Vec<organisation_translation::Model>,
-}
-
-/// The type of each of the first `count` organisations of `seed`.
-pub(super) fn types(seed: u64, count: u64) -> Vec<OrganisationType> {
-    (0..count).map(|index| draw_type(&mut row_random(seed, Stream::Organisation, index), index)).collect()
-}
-
-/// The type of organisation `index`: the first draw of its stream.
-fn draw_type(random: &mut RowRandom, index: u64) -> OrganisationType {
-    covering(random, index, &TYPES).unwrap_or(OrganisationType::Other)
 }
 
 /// The rows of organisations `indexes`.

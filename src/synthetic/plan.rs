@@ -6,8 +6,8 @@ use entity::{case, category, follow_up_action, organisation, tag};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::SyntheticOptions;
+use super::mix;
 use super::vocabulary::TAGS;
-use super::{follow_up_actions, organisations};
 use crate::error::{Error, Result};
 use crate::store::sql::bulk;
 
@@ -66,7 +66,7 @@ impl Plan {
             slots,
             tag_ids,
             new_tags,
-            organisation_types: organisations::types(options.seed, organisation_count),
+            organisation_types: mix::types(options.seed, organisation_count),
         })
     }
 
@@ -88,13 +88,13 @@ impl Plan {
 
 /// Organisations a run of `cases` cases creates: a fifth, at least one of each type.
 pub(super) fn organisation_count(cases: u64) -> u64 {
-    (cases / 5).max(organisations::TYPES.len() as u64)
+    (cases / 5).max(mix::TYPES.len() as u64)
 }
 
 /// Follow-up actions a run of `cases` cases creates: a tenth, at least one of each
 /// combination of kind and status.
 pub(super) fn follow_up_action_count(cases: u64) -> u64 {
-    (cases / 10).max(follow_up_actions::PAIRS)
+    (cases / 10).max(mix::PAIRS)
 }
 
 /// Slug of case `index` (numbers start at 1), e.g. `sample-s7-case-000123`.

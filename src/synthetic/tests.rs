@@ -2,7 +2,7 @@
 
 use super::cases::{self, CaseRows};
 use super::plan::{Plan, Slot, follow_up_action_count, organisation_count};
-use super::{chunks, follow_up_actions, organisations};
+use super::{chunks, follow_up_actions, mix};
 
 /// A plan for `cases` cases on an empty database with two collections of nine categories.
 fn plan(seed: u64, cases: u64) -> Plan {
@@ -18,7 +18,7 @@ fn plan(seed: u64, cases: u64) -> Plan {
         slots: (0..18).map(|slot| Slot { collection_id: 1 + slot / 9, category_id: 1 + slot }).collect(),
         tag_ids: (1..=30).collect(),
         new_tags: Vec::new(),
-        organisation_types: organisations::types(seed, organisations),
+        organisation_types: mix::types(seed, organisations),
     }
 }
 
