@@ -9,7 +9,7 @@ use tokio::task::JoinHandle;
 
 use crate::config::{Config, ServeArgs};
 use crate::error::{Error, Result};
-use crate::graphql::{SchemaOptions, build_schema};
+use crate::graphql::{SchemaOptions, build_schemas};
 use crate::http::{AppState, router};
 use crate::protection::cost::CostModel;
 use crate::protection::gate::Gate;
@@ -62,17 +62,17 @@ impl App {
             None => None,
         };
         let protection = &serve.protection;
-        let schema = build_schema(
+        let schemas = build_schemas(
             store.clone(),
             SchemaOptions { introspection: protection.introspection.is_on(), max_page: protection.max_page },
         );
-        let cost_model = CostModel::from_sdl(&schema.sdl())
+        let cost_model = CostModel::from_sdl(&schemas.strict.sdl())
             .map_err(|error| Error::Internal(format!("cannot read the schema for costs: {error}")))?
             .with_max_page(protection.max_page);
         let gate = Gate::new(store.clone(), protection, cost_model).await?;
         let cors_origins = protection.cors_origins.clone();
         Ok(Self {
-            state: AppState { store, schema, gate, cors_origins, documents: Default::default() },
+            state: AppState { store, schemas, gate, cors_origins, documents: Default::default() },
             listener,
             metrics,
             metrics_listener,

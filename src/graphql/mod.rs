@@ -12,7 +12,6 @@ pub mod query;
 pub mod search;
 pub mod statistics;
 pub mod types;
-pub mod validation;
 
 use async_graphql::{Context, EmptyMutation, EmptySubscription, Schema};
 
@@ -58,18 +57,48 @@ pub fn window(
 
 /// Builds the schema; per-request data (locale, loaders, caller) is added by the HTTP layer.
 pub fn build_schema(store: Store, options: SchemaOptions) -> CasegraphSchema {
-    let mut builder = builder()
-        .data(store)
-        .data(statistics::StatisticsCache::new())
-        .data(MaxPage(options.max_page))
-        // An operation that passed validation before is checked again only when its
-        // variables could change the outcome (see [`validation`]): partners send the same
-        // few documents over and over, with other variables.
-        .extension(validation::RememberValidation::default());
-    if !options.introspection {
-        builder = builder.disable_introspection().disable_suggestions();
+    build_schemas(store, options).strict
+}
+
+/// The schema twice, over the same store and statistics cache, differing only in how much
+/// of GraphQL validation they run.
+///
+/// Partners send the same few documents over and over with other variables, and
+/// validating one was about a tenth of a case-by-slug request. The rules read the document
+/// and the schema, and of the variables only their values; so an operation that passed
+/// every rule once passes again whenever its variables' values are valid. The HTTP layer
+/// remembers, per kept document, the operations that passed on [`Schemas::strict`], and
+/// runs one again on [`Schemas::fast`] only when it has checked the variables itself (see
+/// `http::graphql::variables`). Two schemas rather than an extension: any async-graphql
+/// extension sends every field of every response through its hooks, which cost a fifth
+/// of the throughput of a statistics request when measured.
+#[derive(Clone)]
+pub struct Schemas {
+    /// Every validation rule (the GraphQL specification's `ValidationMode::Strict`).
+    pub strict: CasegraphSchema,
+    /// `ValidationMode::Fast`: fragment cycles and uploads only; for operations that
+    /// passed `strict` before, with variables checked.
+    pub fast: CasegraphSchema,
+}
+
+/// Builds [`Schemas`]; per-request data (locale, loaders, caller) is added by the HTTP layer.
+pub fn build_schemas(store: Store, options: SchemaOptions) -> Schemas {
+    let statistics = statistics::StatisticsCache::new();
+    let build = |mode: async_graphql::ValidationMode| {
+        let mut builder = builder()
+            .data(store.clone())
+            .data(statistics.clone())
+            .data(MaxPage(options.max_page))
+            .validation_mode(mode);
+        if !options.introspection {
+            builder = builder.disable_introspection().disable_suggestions();
+        }
+        builder.finish()
+    };
+    Schemas {
+        strict: build(async_graphql::ValidationMode::Strict),
+        fast: build(async_graphql::ValidationMode::Fast),
     }
-    builder.finish()
 }
 
 /// The types of the schema and their descriptions, shared by the server and [`sdl`].

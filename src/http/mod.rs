@@ -15,7 +15,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::TraceLayer;
 
 use crate::error::{Error, Result};
-use crate::graphql::CasegraphSchema;
+use crate::graphql::Schemas;
 use crate::protection::gate::Gate;
 use crate::store::Store;
 use crate::telemetry::metrics::Metrics;
@@ -29,7 +29,8 @@ pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id"
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
-    pub schema: CasegraphSchema,
+    /// The schema, validating in full or (for operations seen valid) fast.
+    pub schemas: Schemas,
     /// Keys, limits and budgets.
     pub gate: Gate,
     /// Origins browsers may call from (CORS); none by default.

@@ -20,7 +20,6 @@ use moka::sync::Cache;
 /// operations, or fifty of the longest the server accepts.
 pub const MAX_TEXT_BYTES: u64 = 1024 * 1024;
 
-use crate::graphql::validation::Validated;
 use crate::protection::cost::Analysis;
 
 /// Operations a kept document remembers analyses for, at most (a document names few).
@@ -38,14 +37,25 @@ pub struct Prepared {
     document: ExecutableDocument,
     /// By operation name (`None`: the document's only operation).
     analyses: Mutex<Vec<(Option<String>, Analysis)>>,
-    /// Its operations that passed validation (see `graphql::validation`).
-    validated: Arc<Validated>,
+    /// Its operations that passed every validation rule, by name (see `graphql::Schemas`).
+    valid: Mutex<Vec<Option<String>>>,
 }
 
 impl Prepared {
-    /// The operations of this document that passed validation.
-    pub fn validated(&self) -> &Arc<Validated> {
-        &self.validated
+    /// Whether `operation_name` (as the request names it) passed every validation rule
+    /// before.
+    pub fn is_valid(&self, operation_name: Option<&str>) -> bool {
+        self.valid.lock().is_ok_and(|valid| valid.iter().any(|name| name.as_deref() == operation_name))
+    }
+
+    /// Remembers that `operation_name` passed every validation rule.
+    pub fn remember_valid(&self, operation_name: Option<&str>) {
+        if let Ok(mut valid) = self.valid.lock()
+            && valid.len() < ANALYSES_KEPT
+            && !valid.iter().any(|name| name.as_deref() == operation_name)
+        {
+            valid.push(operation_name.map(str::to_owned));
+        }
     }
 
     /// The remembered analysis of `operation_name`, if any.
@@ -103,7 +113,7 @@ impl Documents {
         let prepared = Arc::new(Prepared {
             document: document.clone(),
             analyses: Mutex::new(Vec::new()),
-            validated: Arc::default(),
+            valid: Mutex::new(Vec::new()),
         });
         self.parsed.insert(Arc::from(request.query.as_str()), Arc::clone(&prepared));
         Some(prepared)

@@ -10,6 +10,7 @@ mod transport;
 mod variables;
 
 pub use documents::Documents;
+use documents::Prepared;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -26,7 +27,6 @@ use super::{AppState, REQUEST_ID_HEADER};
 use crate::error::{Error, code};
 use crate::graphql::access::Access;
 use crate::graphql::loaders::Loaders;
-use crate::graphql::validation::ValidationTicket;
 use crate::keys::Scope;
 use crate::locale::LocalePreference;
 use crate::protection::budget::{BucketState, Charge};
@@ -178,6 +178,17 @@ struct Planned {
     request: async_graphql::Request,
     analysis: Analysis,
     operation_name: Option<String>,
+    validation: Validation,
+}
+
+/// How much GraphQL validation an operation needs (see `graphql::Schemas`).
+enum Validation {
+    /// Every rule; nothing to remember (the document is not kept).
+    Full,
+    /// Every rule, and the kept document remembers the operation when it passes.
+    FullThenRemember { prepared: Arc<Prepared>, operation_name: Option<String> },
+    /// The operation passed every rule before and its variables were checked here.
+    AlreadyValid,
 }
 
 /// How the operations of a request arrived: what they may be, and how they are answered.
@@ -347,7 +358,7 @@ async fn execute(
     let access = Access { read_drafts: identity.scopes.has(Scope::ReadDrafts) };
     let mut costs = Vec::with_capacity(plans.planned.len());
     for plan in std::mem::take(&mut plans.planned) {
-        let Planned { index, request, analysis, operation_name } = plan;
+        let Planned { index, request, analysis, operation_name, validation } = plan;
         // A query reads on one pooled connection for all its statements (the store given
         // to its resolvers and loaders holds it until the operation ends); a mutation writes
         // through the pool, in transactions.
@@ -361,8 +372,21 @@ async fn execute(
             .data(identity.clone())
             .data(Loaders::new(&store, access.visible_statuses()))
             .data(store);
-        let response = match tokio::time::timeout(limits.timeout, state.schema.execute(request)).await {
-            Ok(response) => response,
+        let schema = match validation {
+            Validation::AlreadyValid => &state.schemas.fast,
+            Validation::Full | Validation::FullThenRemember { .. } => &state.schemas.strict,
+        };
+        let response = match tokio::time::timeout(limits.timeout, schema.execute(request)).await {
+            Ok(response) => {
+                // Validation failures return before execution, with no data: data means the
+                // operation passed every rule.
+                if let Validation::FullThenRemember { prepared, operation_name } = &validation
+                    && response.data != Value::Null
+                {
+                    prepared.remember_valid(operation_name.as_deref());
+                }
+                response
+            }
             Err(_) => error_response(Error::Timeout(format!(
                 "the operation did not finish within {} s",
                 limits.timeout.as_secs_f64()
@@ -427,7 +451,13 @@ fn plan(gate: &Gate, documents: &Documents, raw: RawRequest) -> Result<Planned, 
     };
     let prepared = documents.prepare(&mut request);
     let Ok(document) = request.parsed_query() else {
-        return Ok(Planned { index: 0, request, analysis: unrunnable(), operation_name });
+        return Ok(Planned {
+            index: 0,
+            request,
+            analysis: unrunnable(),
+            operation_name,
+            validation: Validation::Full,
+        });
     };
     let remembered = prepared.as_ref().and_then(|prepared| prepared.analysis(operation_name.as_deref()));
     let analysis = match remembered {
@@ -436,7 +466,13 @@ fn plan(gate: &Gate, documents: &Documents, raw: RawRequest) -> Result<Planned, 
             let analysed =
                 gate.cost_model.analyse_noting_variables(document, operation_name.as_deref(), &variables);
             let Some((analysis, read_variables)) = analysed else {
-                return Ok(Planned { index: 0, request, analysis: unrunnable(), operation_name });
+                return Ok(Planned {
+                    index: 0,
+                    request,
+                    analysis: unrunnable(),
+                    operation_name,
+                    validation: Validation::Full,
+                });
             };
             if let Some(prepared) = prepared.as_ref().filter(|_| !read_variables) {
                 prepared.remember(operation_name.as_deref(), &analysis);
@@ -454,13 +490,16 @@ fn plan(gate: &Gate, documents: &Documents, raw: RawRequest) -> Result<Planned, 
         }
         _ => None,
     });
-    // The engine validates this operation once per document; after that, only when its
-    // variables could make it invalid (src/graphql/validation.rs).
-    if let Some(prepared) = prepared {
-        let validated = Arc::clone(prepared.validated());
-        request = request.data(ValidationTicket { validated, operation_name, variables_checked });
-    }
-    Ok(Planned { index: 0, request, analysis, operation_name: named })
+    // The engine validates this operation in full once per kept document; after that, only
+    // when its variables could make it invalid (see `graphql::Schemas`).
+    let validation = match prepared {
+        Some(prepared) if variables_checked && prepared.is_valid(operation_name.as_deref()) => {
+            Validation::AlreadyValid
+        }
+        Some(prepared) => Validation::FullThenRemember { prepared, operation_name },
+        None => Validation::Full,
+    };
+    Ok(Planned { index: 0, request, analysis, operation_name: named, validation })
 }
 
 /// A response holding one error and no data.

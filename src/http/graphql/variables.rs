@@ -61,7 +61,7 @@ pub fn check_required(
 /// `Float`, `String`, `Boolean`, `ID`, in lists or not, nullable or not) and its value, when
 /// given, coerces to that type as the GraphQL specification says. Then the variables are
 /// all that could make a once-valid operation invalid, and they are valid: the remembered
-/// validation may be trusted (see `graphql::validation`). Any other declared type (an enum,
+/// validation may be trusted (see `graphql::Schemas`). Any other declared type (an enum,
 /// an input object, a custom scalar) answers `false`, and the engine validates in full.
 pub fn builtin_values_coerce(
     document: &ExecutableDocument,
