@@ -19,6 +19,9 @@ pub const HTTP_REQUESTS: &str = "http_requests_total";
 pub const HTTP_REQUEST_DURATION: &str = "http_request_duration_seconds";
 /// Counter: GraphQL operations executed, by `operation_name` and `outcome` (`ok` | `error`).
 pub const GRAPHQL_OPERATIONS: &str = "graphql_operations_total";
+/// Counter: GraphQL operations validated, by `mode`: `full` (every rule) or `remembered`
+/// (passed every rule before; only its variables were checked).
+pub const GRAPHQL_VALIDATIONS: &str = "graphql_validations_total";
 /// Counter: SQL statements run, counted at the connection.
 pub const DB_STATEMENTS: &str = "db_statements_total";
 /// Histogram: time one SQL statement took.
@@ -112,6 +115,12 @@ fn describe() {
         "GraphQL operations executed, by operation name (anonymous or invalid when unnamed or \
          not a plain name) and outcome (ok, or error when the response has errors)."
     );
+    describe_counter!(
+        GRAPHQL_VALIDATIONS,
+        Unit::Count,
+        "GraphQL operations validated, by mode: full (every rule) or remembered (the operation \
+         passed every rule before; only its variables were checked)."
+    );
     describe_counter!(DB_STATEMENTS, Unit::Count, "SQL statements run, counted at the connection.");
     describe_histogram!(DB_STATEMENT_DURATION, Unit::Seconds, "Time one SQL statement took.");
     describe_counter!(RATE_LIMIT_REJECTIONS, Unit::Count, "Requests refused by the rate limiter.");
@@ -133,6 +142,11 @@ pub fn record_graphql_operation(operation_name: Option<&str>, ok: bool) {
     let outcome = if ok { "ok" } else { "error" };
     counter!(GRAPHQL_OPERATIONS, "operation_name" => operation_label(operation_name), "outcome" => outcome)
         .increment(1);
+}
+
+/// One GraphQL operation validated in full, or run as remembered valid.
+pub fn record_graphql_validation(remembered: bool) {
+    counter!(GRAPHQL_VALIDATIONS, "mode" => if remembered { "remembered" } else { "full" }).increment(1);
 }
 
 /// One SQL statement run in `elapsed`.

@@ -138,6 +138,33 @@ async fn caller_chosen_operation_names_that_are_not_plain_names_are_counted_as_i
     assert!(!after.contains(&long_name), "{after}");
 }
 
+/// An operation passes every validation rule once per document; after that it runs as
+/// remembered while its variables are of built-in scalar types and valid, and is validated
+/// in full again when they are not (and then refused as the engine refuses it).
+#[tokio::test]
+async fn an_operation_is_validated_in_full_once_then_remembered() {
+    let app = TestApp::spawn_with_samples().await;
+    // A document of its own: the recorder is process-wide, and tests run in parallel.
+    let query = "query RememberedValidation($slug: String!) { case(slug: $slug) { slug } }";
+    let counts = |text: &str| {
+        (
+            sample(text, "graphql_validations_total", &[("mode", "full")]),
+            sample(text, "graphql_validations_total", &[("mode", "remembered")]),
+        )
+    };
+    let before = counts(&scrape(&app).await);
+    for _ in 0..3 {
+        let body = app.graphql_with(query, serde_json::json!({ "slug": "nowhere" }), &[]).await;
+        assert!(body.get("errors").is_none(), "{body}");
+    }
+    let after = counts(&scrape(&app).await);
+    assert!(after.0 >= before.0 + 1.0, "{before:?} -> {after:?}");
+    assert!(after.1 >= before.1 + 2.0, "{before:?} -> {after:?}");
+    // A value of the wrong type is never trusted to the remembered validation.
+    let body = app.graphql_with(query, serde_json::json!({ "slug": 7 }), &[]).await;
+    assert_eq!(crate::helpers::error_code(&body), Some("BAD_USER_INPUT"), "{body}");
+}
+
 #[tokio::test]
 async fn db_statements_total_counts_at_least_the_statements_of_a_request() {
     let app = TestApp::spawn_with_samples().await;

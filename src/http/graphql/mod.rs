@@ -372,10 +372,9 @@ async fn execute(
             .data(identity.clone())
             .data(Loaders::new(&store, access.visible_statuses()))
             .data(store);
-        let schema = match validation {
-            Validation::AlreadyValid => &state.schemas.fast,
-            Validation::Full | Validation::FullThenRemember { .. } => &state.schemas.strict,
-        };
+        let remembered = matches!(validation, Validation::AlreadyValid);
+        metrics::record_graphql_validation(remembered);
+        let schema = if remembered { &state.schemas.fast } else { &state.schemas.strict };
         let response = match tokio::time::timeout(limits.timeout, schema.execute(request)).await {
             Ok(response) => {
                 // Validation failures return before execution, with no data: data means the
