@@ -18,6 +18,7 @@ mod helpers;
 mod http;
 mod journeys;
 mod layering;
+mod markdown;
 mod migrations;
 mod observability;
 mod ordering;

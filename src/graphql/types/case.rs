@@ -20,6 +20,7 @@ use crate::store::cases::CaseRecord;
 use crate::store::catalogue::{CategoryRecord, CollectionRecord};
 use crate::store::related::{DEFAULT_RELATED, MAX_RELATED};
 use crate::store::relations::CaseOrganisationRecord;
+use crate::text::to_safe_html;
 
 /// A practice case of a collection: what an organisation did, where, with whom.
 #[derive(Clone, Debug)]
@@ -100,6 +101,14 @@ impl Case {
     async fn body(&self, context: &Context<'_>) -> Result<Option<String>> {
         let record = self.full(context).await?;
         Ok(pick(context, &record.translations).and_then(|text| text.body.clone()))
+    }
+
+    /// The body rendered as HTML, sanitised: safe to insert into a page as it is (no
+    /// scripts, styles, frames, event handlers or `javascript:` URLs; links get
+    /// `rel="noopener noreferrer nofollow ugc"`).
+    async fn body_html(&self, context: &Context<'_>) -> Result<Option<String>> {
+        let record = self.full(context).await?;
+        Ok(pick(context, &record.translations).and_then(|text| text.body.as_deref()).map(to_safe_html))
     }
 
     /// The collection (edition) the case belongs to.

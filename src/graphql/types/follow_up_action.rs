@@ -12,6 +12,7 @@ use crate::graphql::cost_directives::{TYPICAL_CASES_PER_ACTION, list_size};
 use crate::graphql::id::{self, NodeKind};
 use crate::graphql::loaders::{Loaders, StatusSet, load};
 use crate::store::records::FollowUpActionRecord;
+use crate::text::to_safe_html;
 
 /// A follow-up measure announced with a collection: summarising experience, showcasing
 /// cases, international exchange, capacity-building projects, training courses.
@@ -35,9 +36,14 @@ impl FollowUpAction {
         pick(context, &self.0.translations).map(|text| text.title.clone()).unwrap_or_default()
     }
 
-    /// Description in the resolved locale, when there is one.
+    /// Description in the resolved locale, when there is one (Markdown).
     async fn description(&self, context: &Context<'_>) -> Option<String> {
         pick(context, &self.0.translations).and_then(|text| text.description.clone())
+    }
+
+    /// The description rendered as HTML, sanitised as `Case.bodyHtml` is.
+    async fn description_html(&self, context: &Context<'_>) -> Option<String> {
+        pick(context, &self.0.translations).and_then(|text| text.description.as_deref()).map(to_safe_html)
     }
 
     /// Progress.
