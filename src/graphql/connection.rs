@@ -6,7 +6,7 @@ use std::sync::Arc;
 use async_graphql::{Context, Object, Result, SimpleObject};
 
 use super::access::Access;
-use super::cost_directives::{HIGHLIGHTED_FIELDS, list_size};
+use super::cost_directives::{ASSUMED_HIGHLIGHTS, list_size};
 use super::inputs::{CaseFilterInput, CaseOrderInput};
 use super::prefetch::{self, CaseNeeds, case_detail};
 use super::types::Case;
@@ -209,7 +209,7 @@ impl CaseEdge {
     }
 
     /// Matched passages when the filter has a search; empty otherwise.
-    #[graphql(directive = list_size::apply(Some(HIGHLIGHTED_FIELDS), None, None))]
+    #[graphql(directive = list_size::apply(Some(ASSUMED_HIGHLIGHTS), None, None))]
     async fn highlights(&self, context: &Context<'_>) -> Result<Vec<Highlight>> {
         let Some(query) = &self.search else {
             return Ok(Vec::new());

@@ -8,7 +8,7 @@ use entity::{follow_up_action_translation, organisation_translation};
 
 use super::access::Access;
 use super::connection::{Highlight, PageInfo, case_highlights, page_info};
-use super::cost_directives::{HIGHLIGHTED_FIELDS, list_size};
+use super::cost_directives::{ASSUMED_HIGHLIGHTS, list_size};
 use super::types::enums::CaseStatus;
 use super::types::localised::{Translation, pick};
 use super::types::{Case, FollowUpAction, Organisation};
@@ -122,7 +122,7 @@ impl SearchEdge {
 
     /// Matched passages (cases: title, summary, body; organisations: name, description;
     /// follow-up actions: title, description), with matches wrapped in <mark>…</mark>.
-    #[graphql(directive = list_size::apply(Some(HIGHLIGHTED_FIELDS), None, None))]
+    #[graphql(directive = list_size::apply(Some(ASSUMED_HIGHLIGHTS), None, None))]
     async fn highlights(&self, context: &Context<'_>) -> Vec<Highlight> {
         let Some(query) = &self.query else { return Vec::new() };
         match &self.node {

@@ -665,6 +665,16 @@ mod tests {
     }
 
     #[test]
+    fn search_results_count_five_highlights_each() {
+        let analysis = analyse(
+            r#"{ cases(first: 20, filter: {search: "cold chain"}) { edges { highlights { field } node { slug } } } }"#,
+            serde_json::json!({}),
+        );
+        // cases 1 + 20 × (edge 1 + 5 highlights + node 1)
+        assert_eq!(analysis.cost, 141);
+    }
+
+    #[test]
     fn the_readme_example_costs_161() {
         let analysis = analyse(
             "{ cases(first: 20) { nodes { category { name } organisations { organisation { name } } } } }",
