@@ -95,6 +95,11 @@ impl Scopes {
         Ok(scopes)
     }
 
+    /// The scopes as given, in documentation order (implications not applied).
+    pub fn iter(&self) -> impl Iterator<Item = Scope> + '_ {
+        self.0.iter().copied()
+    }
+
     /// Space-separated, as stored.
     pub fn to_stored(&self) -> String {
         self.0.iter().map(|scope| scope.as_str()).collect::<Vec<_>>().join(" ")

@@ -13,6 +13,8 @@ use crate::error::Error;
 pub struct Access {
     /// Holds the `read:drafts` scope: may see DRAFT and ARCHIVED cases.
     pub read_drafts: bool,
+    /// Holds the `admin` scope: may manage API keys.
+    pub admin: bool,
 }
 
 impl Access {
@@ -49,6 +51,11 @@ impl Access {
         };
         self.check_statuses(&statuses)?;
         Ok(statuses)
+    }
+
+    /// Refuses the caller unless it holds the `admin` scope; `what` names the action.
+    pub fn require_admin(self, what: &str) -> Result<(), Error> {
+        if self.admin { Ok(()) } else { Err(Error::Forbidden(format!("{what} needs the admin scope"))) }
     }
 
     /// Refuses a filter asking for statuses the caller may not see.

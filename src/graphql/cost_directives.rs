@@ -68,3 +68,6 @@ pub const TYPICAL_ACTION_STATES: i32 = 4;
 /// five, as for any list, and lowering it changes what every search costs: that is a
 /// change of its own, announced to partners, not part of stating the sizes.
 pub const ASSUMED_HIGHLIGHTS: i32 = 5;
+
+/// Problems in a mutation payload's `userErrors` (usually none).
+pub const TYPICAL_USER_ERRORS: i32 = 3;

@@ -12,6 +12,8 @@ pub enum NodeKind {
     Organisation,
     Case,
     FollowUpAction,
+    /// Not a `Node`: `node(id)` gives null for it; used by the key mutations.
+    ApiKey,
 }
 
 impl NodeKind {
@@ -22,11 +24,12 @@ impl NodeKind {
             Self::Organisation => "Organisation",
             Self::Case => "Case",
             Self::FollowUpAction => "FollowUpAction",
+            Self::ApiKey => "ApiKey",
         }
     }
 
     fn from_prefix(prefix: &str) -> Option<Self> {
-        [Self::Collection, Self::Category, Self::Organisation, Self::Case, Self::FollowUpAction]
+        [Self::Collection, Self::Category, Self::Organisation, Self::Case, Self::FollowUpAction, Self::ApiKey]
             .into_iter()
             .find(|kind| kind.prefix() == prefix)
     }

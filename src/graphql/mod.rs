@@ -7,19 +7,20 @@ pub mod directory;
 pub mod id;
 pub mod inputs;
 pub mod loaders;
+pub mod mutation;
 pub mod prefetch;
 pub mod query;
 pub mod search;
 pub mod statistics;
 pub mod types;
 
-use async_graphql::{Context, EmptyMutation, EmptySubscription, Schema};
+use async_graphql::{Context, EmptySubscription, Schema};
 
 use crate::store::Store;
 use types::{Localised, Node};
 
 /// Casegraph's executable schema.
-pub type CasegraphSchema = Schema<query::Query, EmptyMutation, EmptySubscription>;
+pub type CasegraphSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
 
 /// Schema-wide settings from the server's configuration.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -102,8 +103,8 @@ pub fn build_schemas(store: Store, options: SchemaOptions) -> Schemas {
 }
 
 /// The types of the schema and their descriptions, shared by the server and [`sdl`].
-fn builder() -> async_graphql::SchemaBuilder<query::Query, EmptyMutation, EmptySubscription> {
-    Schema::build(query::Query, EmptyMutation, EmptySubscription)
+fn builder() -> async_graphql::SchemaBuilder<query::Query, mutation::Mutation, EmptySubscription> {
+    Schema::build(query::Query, mutation::Mutation::default(), EmptySubscription)
         .register_output_type::<Node>()
         .register_output_type::<Localised>()
         .override_output_type_description::<query::Query>(query::description())

@@ -20,7 +20,9 @@ use super::prefetch::{self, CaseNeeds, case_detail};
 use super::search::{self, SearchConnection};
 use super::statistics::CaseStatistics;
 use super::types::enums::CaseStatus;
-use super::types::{Case, CaseConnection, Category, Collection, FollowUpAction, Node, Organisation};
+use super::types::{
+    ApiKeyConnection, Case, CaseConnection, Category, Collection, FollowUpAction, Node, Organisation,
+};
 use crate::error::Error;
 use crate::store::Store;
 
@@ -199,6 +201,26 @@ impl Query {
         Ok(store.organisation_by_slug(&slug).await?.map(|record| Organisation(Arc::new(record))))
     }
 
+    /// Every API key, oldest first, revoked ones included (scope `admin`); never a secret.
+    async fn api_keys(
+        &self,
+        context: &Context<'_>,
+        #[graphql(desc = "Page size from the start (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the key to continue after.")] after: Option<String>,
+    ) -> Result<ApiKeyConnection> {
+        Access::of(context).require_admin("listing API keys")?;
+        let most = super::max_page(context);
+        let first = match first {
+            None => crate::config::defaults::PAGE,
+            Some(first) => u64::try_from(first).ok().filter(|first| *first <= most).ok_or_else(|| {
+                Error::BadUserInput(format!("`first` must be between 0 and {most}, got {first}"))
+            })?,
+        };
+        let keys = context.data::<Store>()?.api_keys().await?;
+        let first = usize::try_from(first).unwrap_or(usize::MAX);
+        Ok(ApiKeyConnection::page(keys, first, after.as_deref())?)
+    }
+
     /// Organisations, filtered and ordered (default: by name; with a search, most relevant
     /// first).
     #[allow(clippy::too_many_arguments)]
@@ -273,7 +295,7 @@ async fn resolve_nodes(context: &Context<'_>, ids: &[ID]) -> Result<Vec<Option<N
     let mut nodes = Vec::with_capacity(ids.len());
     for raw in ids {
         let node = match id::decode(raw) {
-            None => None,
+            None | Some((NodeKind::ApiKey, _)) => None,
             Some((NodeKind::Collection, key)) => {
                 load(&loaders.collections, key).await?.map(|r| Node::Collection(Collection(r)))
             }

@@ -5,6 +5,7 @@
 // Tests state their expectations with `expect`: a failure names what was expected.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+mod api_keys;
 mod cases;
 mod catalogue;
 mod cli;

@@ -1,5 +1,6 @@
 //! Output types of the public contract: newtypes over store records.
 
+pub mod api_key;
 pub mod case;
 pub mod category;
 pub mod collection;
@@ -11,6 +12,7 @@ pub mod node;
 pub mod organisation;
 
 pub use super::connection::CaseConnection;
+pub use api_key::{ApiKey, ApiKeyConnection, ApiKeyScope};
 pub use case::{Case, CaseOrganisation};
 pub use category::Category;
 pub use collection::Collection;

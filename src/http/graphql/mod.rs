@@ -254,7 +254,7 @@ async fn run(
         Ok(identity) => identity,
         Err(refusal) => return context.refuse(media, refusal),
     };
-    let mut plans = match plan_all(state, requests, transport) {
+    let mut plans = match plan_all(state, &identity, requests, transport) {
         Ok(plans) => plans,
         Err(refusal) => return context.refuse(media, refusal),
     };
@@ -269,7 +269,7 @@ async fn run(
     respond(context, media, transport, plans.outcomes, &costs, &bucket)
 }
 
-/// Step 1: who is calling, whether they may read, and whether the batch is not too large.
+/// Step 1: who is calling, and whether the batch is not too large.
 async fn authenticate(
     gate: &Gate,
     context: &RequestContext,
@@ -282,9 +282,6 @@ async fn authenticate(
         }
         Err(error) => return Err(internal(&error)),
     };
-    if let Err(error) = Gate::check_read(&identity) {
-        return Err(HttpError::new(StatusCode::FORBIDDEN, code::FORBIDDEN, error.to_string()));
-    }
     gate.limits.check_batch(operations).map_err(|error| HttpError::bad_request(error.to_string()))?;
     Ok(identity)
 }
@@ -292,12 +289,32 @@ async fn authenticate(
 /// Step 2: checks every operation before running any. An operation that fails its checks
 /// is answered with its error (the others still run); one its transport may not carry
 /// refuses the whole request.
-fn plan_all(state: &AppState, requests: Vec<RawRequest>, transport: Transport) -> Result<Plans, HttpError> {
+fn plan_all(
+    state: &AppState,
+    identity: &Identity,
+    requests: Vec<RawRequest>,
+    transport: Transport,
+) -> Result<Plans, HttpError> {
     let mut plans = Plans { outcomes: Vec::with_capacity(requests.len()), planned: Vec::new() };
+    let mut mutations = 0;
     for (index, raw) in requests.into_iter().enumerate() {
         match plan(&state.gate, &state.documents, raw) {
             Ok(mut planned) => {
                 transport.check(planned.analysis.operation_type)?;
+                if planned.analysis.operation_type != OperationType::Mutation
+                    && let Err(error) = Gate::check_read(identity)
+                {
+                    return Err(HttpError::new(StatusCode::FORBIDDEN, code::FORBIDDEN, error.to_string()));
+                }
+                if planned.analysis.operation_type == OperationType::Mutation {
+                    check_may_write(identity)?;
+                    mutations += 1;
+                    if mutations > 1 {
+                        return Err(HttpError::bad_request(
+                            "a request carries at most one mutation operation: send each change on its own",
+                        ));
+                    }
+                }
                 planned.index = index;
                 plans.planned.push(planned);
                 plans.outcomes.push(None);
@@ -306,6 +323,25 @@ fn plan_all(state: &AppState, requests: Vec<RawRequest>, transport: Transport) -
         }
     }
     Ok(plans)
+}
+
+/// Refuses a mutation from an anonymous caller (401) or a key without a write scope (403),
+/// before anything runs. Which scope each mutation needs (`write`, or `admin` for keys) its
+/// resolver checks.
+fn check_may_write(identity: &Identity) -> Result<(), HttpError> {
+    match identity.caller {
+        Caller::Anonymous(_) => Err(HttpError::new(
+            StatusCode::UNAUTHORIZED,
+            code::UNAUTHENTICATED,
+            "mutations need an API key with the write or admin scope: send `Authorization: Bearer <key>`",
+        )),
+        Caller::Key { .. } if !identity.scopes.has(Scope::Write) => Err(HttpError::new(
+            StatusCode::FORBIDDEN,
+            code::FORBIDDEN,
+            "mutations need the write or admin scope; this key has neither",
+        )),
+        Caller::Key { .. } => Ok(()),
+    }
 }
 
 /// A refusal of the charge step, with the state of the caller's budget when known.
@@ -355,7 +391,10 @@ async fn execute(
     plans: &mut Plans,
 ) -> Vec<Cost> {
     let limits = &state.gate.limits;
-    let access = Access { read_drafts: identity.scopes.has(Scope::ReadDrafts) };
+    let access = Access {
+        read_drafts: identity.scopes.has(Scope::ReadDrafts),
+        admin: identity.scopes.has(Scope::Admin),
+    };
     let mut costs = Vec::with_capacity(plans.planned.len());
     for plan in std::mem::take(&mut plans.planned) {
         let Planned { index, request, analysis, operation_name, validation } = plan;
