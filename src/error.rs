@@ -37,6 +37,10 @@ pub mod code {
     pub const NOT_ACCEPTABLE: &str = "NOT_ACCEPTABLE";
     /// The HTTP method cannot run this operation, e.g. a mutation over GET (HTTP 405).
     pub const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
+    /// The `Idempotency-Key` was used before with another request body (HTTP 422).
+    pub const IDEMPOTENCY_KEY_REUSED: &str = "IDEMPOTENCY_KEY_REUSED";
+    /// A request with this `Idempotency-Key` is still running; retry later (HTTP 409).
+    pub const IDEMPOTENCY_KEY_IN_USE: &str = "IDEMPOTENCY_KEY_IN_USE";
 }
 
 /// Everything that can go wrong in Casegraph.

@@ -7,6 +7,7 @@ pub mod catalogue;
 pub mod catalogue_cache;
 pub mod content_version;
 pub mod directory;
+pub mod idempotency;
 pub mod records;
 pub mod reference;
 pub mod related;

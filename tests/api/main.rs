@@ -17,6 +17,7 @@ mod examples;
 mod exchange;
 mod helpers;
 mod http;
+mod idempotency;
 mod journeys;
 mod layering;
 mod markdown;

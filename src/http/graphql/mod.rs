@@ -6,6 +6,7 @@
 //! stops a request is a typed error with `extensions.code` and the request id.
 
 mod documents;
+mod idempotency;
 mod transport;
 mod variables;
 
@@ -67,6 +68,10 @@ pub async fn post(State(state): State<AppState>, request: Request) -> axum::resp
         Err(error) => return context.refuse(media, error),
     };
     let transport = if batch { Transport::PostBatch } else { Transport::Post };
+    let context = match idempotency::from_headers(&parts.headers, &bytes) {
+        Ok(idempotency) => RequestContext { idempotency, ..context },
+        Err(error) => return context.refuse(media, error),
+    };
     run(&state, &context, media, requests, transport).await
 }
 
@@ -99,6 +104,8 @@ struct RequestContext {
     locale: LocalePreference,
     authorization: Option<Vec<u8>>,
     address: IpAddr,
+    /// The `Idempotency-Key` of a POST, with the digest of its body.
+    idempotency: Option<idempotency::Idempotency>,
 }
 
 impl RequestContext {
@@ -118,6 +125,7 @@ impl RequestContext {
             address: extensions
                 .get::<ConnectInfo<SocketAddr>>()
                 .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip()),
+            idempotency: None,
         }
     }
 
@@ -254,18 +262,38 @@ async fn run(
         Ok(identity) => identity,
         Err(refusal) => return context.refuse(media, refusal),
     };
-    let mut plans = match plan_all(state, &identity, requests, transport) {
+    let claimed = match idempotency::claim(state, context, &identity).await {
+        Ok(claimed) => claimed,
+        Err(answer) => return answer.into_response(context, media),
+    };
+    let response = run_steps(state, context, media, requests, transport, &identity).await;
+    match claimed {
+        Some(claimed) => idempotency::finish(state, claimed, response).await,
+        None => response,
+    }
+}
+
+/// Steps 2 to 6 for an authenticated caller.
+async fn run_steps(
+    state: &AppState,
+    context: &RequestContext,
+    media: MediaType,
+    requests: Vec<RawRequest>,
+    transport: Transport,
+    identity: &Identity,
+) -> axum::response::Response {
+    let mut plans = match plan_all(state, identity, requests, transport) {
         Ok(plans) => plans,
         Err(refusal) => return context.refuse(media, refusal),
     };
     let requested = plans.requested();
-    let charged = match charge(&state.gate, &identity, requested).await {
+    let charged = match charge(&state.gate, identity, requested).await {
         Ok(charged) => charged,
         Err(refusal) => return context.refuse_with_budget(media, refusal),
     };
-    let costs = execute(state, context, &identity, &mut plans).await;
+    let costs = execute(state, context, identity, &mut plans).await;
     let actual: u64 = costs.iter().map(|cost| cost.actual).sum();
-    let bucket = state.gate.refund(&identity, requested.saturating_sub(actual), charged).await;
+    let bucket = state.gate.refund(identity, requested.saturating_sub(actual), charged).await;
     respond(context, media, transport, plans.outcomes, &costs, &bucket)
 }
 
