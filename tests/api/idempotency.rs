@@ -24,7 +24,11 @@ async fn post(
     if let Some(idempotency) = idempotency {
         request = request.header("Idempotency-Key", idempotency);
     }
-    let response = request.send().await.expect("request sent");
+    read(request.send().await.expect("request sent")).await
+}
+
+/// The status, the `Idempotent-Replayed` header and the body of `response`.
+async fn read(response: reqwest::Response) -> (u16, Option<String>, String) {
     let status = response.status().as_u16();
     let replayed = response
         .headers()
@@ -94,16 +98,7 @@ async fn concurrent_retries_with_one_key_create_one_key() {
             .header("Authorization", format!("Bearer {admin}"))
             .header("Idempotency-Key", "\"retry-storm\"")
             .json(&body);
-        attempts.spawn(async move {
-            let response = request.send().await.expect("sent");
-            let status = response.status().as_u16();
-            let replayed = response
-                .headers()
-                .get("idempotent-replayed")
-                .and_then(|value| value.to_str().ok())
-                .map(str::to_owned);
-            (status, replayed, response.text().await.expect("body"))
-        });
+        attempts.spawn(async move { read(request.send().await.expect("sent")).await });
     }
     let mut outcomes = Vec::new();
     while let Some(outcome) = attempts.join_next().await {
