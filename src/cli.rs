@@ -9,6 +9,7 @@ use crate::exchange;
 use crate::keys::Scopes;
 use crate::store::Store;
 use crate::store::api_keys::KeyRequest;
+use crate::store::journal::{Actor, Origin};
 use crate::synthetic::{self, SyntheticOptions};
 
 /// Dispatches `cli.command` (serving when there is none).
@@ -85,7 +86,9 @@ async fn keys(store: &Store, command: KeysCommand) -> Result<()> {
                 budget: args.budget,
                 refill: args.refill,
             };
-            let (record, key) = store.create_api_key(&request).await?;
+            let (record, key) = store
+                .create_api_key(&request, Origin::new(Actor::command_line(), "keys create", None))
+                .await?;
             eprintln!(
                 "created key {} ({}) with scopes {}; it is shown once, store it now:",
                 record.prefix, record.name, record.scopes
@@ -122,7 +125,9 @@ async fn keys(store: &Store, command: KeysCommand) -> Result<()> {
             }
         }
         KeysCommand::Revoke(args) => {
-            let key = store.revoke_api_key(&args.key).await?;
+            let key = store
+                .revoke_api_key(&args.key, Origin::new(Actor::command_line(), "keys revoke", None))
+                .await?;
             println!("revoked key {} ({})", key.prefix, key.name);
         }
     }

@@ -1,7 +1,9 @@
 //! Casegraph: a GraphQL API serving the World Internet Conference's Cross-Border E-Commerce
 //! Practice Case Collections to partner sites, dashboards, mobile apps and editors.
 //!
-//! Data flows one way: [`http`] → [`protection`] → [`graphql`] → [`store`] → `entity`.
+//! Data flows one way: [`http`] → [`protection`] → [`graphql`] → [`store`] → `entity`; the
+//! mutations go through [`editorial`], which writes with the rules and writer of
+//! [`exchange`] (import and export).
 //! [`config`], [`error`] and [`locale`] import nothing of the crate; [`telemetry`] reads
 //! only [`config`]; [`keys`] (API key material and scopes), [`reference`] (the embedded
 //! reference data), [`countries`] (CLDR names) and [`text`] (tokeniser, stemmer,
@@ -12,6 +14,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod countries;
+pub mod editorial;
 pub mod error;
 pub mod exchange;
 pub mod graphql;

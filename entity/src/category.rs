@@ -10,6 +10,8 @@ pub struct Model {
     pub collection_id: i64,
     pub slug: String,
     pub position: i32,
+    /// Optimistic-concurrency counter, 1 on creation.
+    pub version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

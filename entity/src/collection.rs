@@ -21,6 +21,8 @@ pub struct Model {
     pub themes: Json,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Optimistic-concurrency counter, 1 on creation.
+    pub version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -96,3 +96,45 @@ pub enum FollowUpActionStatus {
     #[sea_orm(string_value = "CANCELLED")]
     Cancelled,
 }
+
+/// The kind of object an audit entry or a change event is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum SubjectType {
+    #[sea_orm(string_value = "CASE")]
+    Case,
+    #[sea_orm(string_value = "ORGANISATION")]
+    Organisation,
+    #[sea_orm(string_value = "FOLLOW_UP_ACTION")]
+    FollowUpAction,
+    #[sea_orm(string_value = "COLLECTION")]
+    Collection,
+    #[sea_orm(string_value = "CATEGORY")]
+    Category,
+    #[sea_orm(string_value = "API_KEY")]
+    ApiKey,
+}
+
+/// What a committed change did to its subject.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ChangeKind {
+    #[sea_orm(string_value = "CREATED")]
+    Created,
+    #[sea_orm(string_value = "UPDATED")]
+    Updated,
+    #[sea_orm(string_value = "PUBLISHED")]
+    Published,
+    #[sea_orm(string_value = "UNPUBLISHED")]
+    Unpublished,
+    #[sea_orm(string_value = "ARCHIVED")]
+    Archived,
+    #[sea_orm(string_value = "RESTORED")]
+    Restored,
+    #[sea_orm(string_value = "DELETED")]
+    Deleted,
+    #[sea_orm(string_value = "MERGED")]
+    Merged,
+}

@@ -22,6 +22,8 @@ pub struct Model {
     pub is_sample: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Optimistic-concurrency counter, 1 on creation.
+    pub version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -4,6 +4,7 @@
 //! locale needs no schema change.
 
 pub mod api_key;
+pub mod audit_entry;
 pub mod case;
 pub mod case_country;
 pub mod case_organisation;
@@ -11,6 +12,7 @@ pub mod case_tag;
 pub mod case_translation;
 pub mod category;
 pub mod category_translation;
+pub mod change_event;
 pub mod collection;
 pub mod collection_translation;
 pub mod enums;

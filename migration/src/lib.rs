@@ -11,6 +11,7 @@ mod m20261129_000005_create_api_keys;
 mod m20261129_000006_create_case_visibility_index;
 mod m20261130_000007_index_case_status;
 mod m20261205_000008_create_idempotency_keys;
+mod m20261205_000009_create_journal;
 
 /// The ordered list of Casegraph migrations.
 #[derive(Debug)]
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000006_create_case_visibility_index::Migration),
             Box::new(m20261130_000007_index_case_status::Migration),
             Box::new(m20261205_000008_create_idempotency_keys::Migration),
+            Box::new(m20261205_000009_create_journal::Migration),
         ]
     }
 }

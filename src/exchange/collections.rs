@@ -8,22 +8,26 @@ use chrono::{DateTime, Utc};
 use entity::{category, category_translation, collection, collection_translation};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, NotSet, Set};
 
+use super::entries;
 use super::record::{Category, Change, Collection};
 use super::snapshot::Ids;
 use super::write::{Counts, delete_owned};
 use crate::error::Result;
+use crate::store::journal::Entry;
 use crate::store::sql::bulk;
 
 /// What importing the collections did: to collections, and to categories.
 pub type CollectionCounts = (Counts, Counts);
 
-/// Writes `rows`, compared with the `existing` collections, recording new ids in `ids`.
+/// Writes `rows`, compared with the `existing` collections, recording new ids in `ids`
+/// and an entry for every collection and category created or changed in `journal`.
 pub async fn write<C: ConnectionTrait>(
     connection: &C,
     rows: Vec<Collection>,
     existing: Vec<Collection>,
     ids: &mut Ids,
     now: DateTime<Utc>,
+    journal: &mut Vec<Entry>,
 ) -> Result<CollectionCounts> {
     let mut existing: HashMap<String, Collection> =
         existing.into_iter().map(|collection| (collection.slug.clone(), collection)).collect();
@@ -32,13 +36,16 @@ pub async fn write<C: ConnectionTrait>(
     let (mut collections, mut categories) = (Counts::default(), Counts::default());
     for mut row in rows {
         let members = std::mem::take(&mut row.categories);
-        let (change, old_members) = match existing.remove(&row.slug) {
-            None => (Change::Insert, Vec::new()),
+        let (old, old_members) = match existing.remove(&row.slug) {
+            None => (None, Vec::new()),
             Some(mut old) => {
-                let old_members = std::mem::take(&mut old.categories);
-                (if old == row { Change::Unchanged } else { Change::Update }, old_members)
+                let members = std::mem::take(&mut old.categories);
+                (Some(old), members)
             }
         };
+        let unchanged =
+            old.as_ref().is_some_and(|old| *old == Collection { version: old.version, ..row.clone() });
+        let change = settle(&mut row.version, old.as_ref().map(|old| old.version), unchanged);
         collections.add(change);
         let id = match change {
             Change::Insert => {
@@ -48,17 +55,19 @@ pub async fn write<C: ConnectionTrait>(
             }
             _ => ids.collections.get(&row.slug).copied().unwrap_or_default(),
         };
+        if change != Change::Unchanged {
+            journal.push(entries::entry(id, old.as_ref(), &row));
+        }
         let slug = row.slug.clone();
         write_collection(connection, id, row, change, now).await?;
         let mut old_members: HashMap<String, Category> =
             old_members.into_iter().map(|category| (category.slug.clone(), category)).collect();
-        for member in members {
+        for mut member in members {
             let key = (slug.clone(), member.slug.clone());
-            let change = match old_members.remove(&member.slug) {
-                None => Change::Insert,
-                Some(old) if old == member => Change::Unchanged,
-                Some(_) => Change::Update,
-            };
+            let old = old_members.remove(&member.slug);
+            let unchanged =
+                old.as_ref().is_some_and(|old| *old == Category { version: old.version, ..member.clone() });
+            let change = settle(&mut member.version, old.as_ref().map(|old| old.version), unchanged);
             categories.add(change);
             let category_id = match change {
                 Change::Insert => {
@@ -68,10 +77,29 @@ pub async fn write<C: ConnectionTrait>(
                 }
                 _ => ids.categories.get(&key).copied().unwrap_or_default(),
             };
+            if change != Change::Unchanged {
+                journal.push(entries::entry(category_id, old.as_ref(), &member));
+            }
             write_category(connection, id, category_id, member, change).await?;
         }
     }
     Ok((collections, categories))
+}
+
+/// Sets `version` as the write leaves it and says what the write is: 1 for a new row
+/// (`old` is `None`); the old version when the row is `unchanged` (but for its version);
+/// else the old version + 1.
+fn settle(version: &mut Option<i32>, old: Option<Option<i32>>, unchanged: bool) -> Change {
+    let Some(old) = old else {
+        *version = Some(version.unwrap_or(1));
+        return Change::Insert;
+    };
+    if unchanged {
+        *version = old;
+        return Change::Unchanged;
+    }
+    *version = Some(old.unwrap_or(0) + 1);
+    Change::Update
 }
 
 async fn write_collection<C: ConnectionTrait>(
@@ -97,6 +125,7 @@ async fn write_collection<C: ConnectionTrait>(
         themes: Set(serde_json::json!(row.themes)),
         created_at: if change == Change::Insert { Set(now) } else { NotSet },
         updated_at: Set(now),
+        version: Set(row.version.unwrap_or(1)),
     };
     if change == Change::Insert {
         bulk::insert_all(connection, vec![model]).await?;
@@ -132,6 +161,7 @@ async fn write_category<C: ConnectionTrait>(
         collection_id: Set(collection_id),
         slug: Set(row.slug),
         position: Set(row.position),
+        version: Set(row.version.unwrap_or(1)),
     };
     if change == Change::Insert {
         bulk::insert_all(connection, vec![model]).await?;

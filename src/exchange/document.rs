@@ -14,7 +14,7 @@ pub const FORMAT: &str = "casegraph";
 pub const FORMAT_VERSION: u32 = 1;
 
 /// The whole file.
-#[derive(Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Document {
     /// Always `casegraph`.
@@ -38,7 +38,7 @@ pub struct Document {
 }
 
 /// One edition of the case collection.
-#[derive(Debug, Default, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CollectionRow {
     #[serde(default)]
@@ -79,7 +79,7 @@ pub struct CollectionText {
 }
 
 /// One aspect of a collection.
-#[derive(Debug, Default, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CategoryRow {
     #[serde(default)]
@@ -101,7 +101,7 @@ pub struct NameText {
 }
 
 /// An actor of the industrial chain.
-#[derive(Debug, Default, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct OrganisationRow {
     #[serde(default)]
@@ -122,13 +122,15 @@ pub struct OrganisationRow {
     pub created_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i32>,
     /// Name and description per locale.
     #[serde(default)]
     pub texts: BTreeMap<String, NameText>,
 }
 
 /// A practice case.
-#[derive(Debug, Default, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CaseRow {
     #[serde(default)]
@@ -198,7 +200,7 @@ pub struct CaseOrganisationRow {
 }
 
 /// A follow-up measure announced with a collection.
-#[derive(Debug, Default, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FollowUpActionRow {
     #[serde(default)]
@@ -229,6 +231,8 @@ pub struct FollowUpActionRow {
     pub created_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i32>,
     /// Title and description per locale.
     #[serde(default)]
     pub texts: BTreeMap<String, TitleText>,

@@ -68,6 +68,19 @@ impl fmt::Display for Position {
     }
 }
 
+/// What kind of problem a value has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// A required value is missing or empty.
+    Required,
+    /// The value breaks a rule of its field (format, length, characters, range).
+    Invalid,
+    /// The value names an object that does not exist.
+    NotFound,
+    /// The value is already taken, or listed twice.
+    Duplicate,
+}
+
 /// One problem in one row.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImportError {
@@ -75,12 +88,18 @@ pub struct ImportError {
     /// The field or column at fault; empty when the whole row or file is.
     pub field: String,
     pub message: String,
+    pub kind: ProblemKind,
 }
 
 impl ImportError {
     /// A problem with `field` (a JSON path) of the row at `position`.
     pub fn new(position: &Position, field: &str, message: impl Into<String>) -> Self {
-        Self { field: position.field_name(field), position: position.clone(), message: message.into() }
+        Self::of_kind(position, field, ProblemKind::Invalid, message)
+    }
+
+    /// A problem of `kind` with `field` of the row at `position`.
+    pub fn of_kind(position: &Position, field: &str, kind: ProblemKind, message: impl Into<String>) -> Self {
+        Self { field: position.field_name(field), position: position.clone(), message: message.into(), kind }
     }
 }
 

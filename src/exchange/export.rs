@@ -68,7 +68,7 @@ fn name_texts(
         .collect()
 }
 
-fn collection(collection: Collection) -> CollectionRow {
+pub fn collection(collection: Collection) -> CollectionRow {
     CollectionRow {
         slug: collection.slug,
         year: collection.year,
@@ -84,19 +84,15 @@ fn collection(collection: Collection) -> CollectionRow {
         call_for_cases_started: collection.call_for_cases_started,
         sources: collection.sources,
         themes: collection.themes,
-        categories: collection
-            .categories
-            .into_iter()
-            .map(|category| CategoryRow {
-                slug: category.slug,
-                position: category.position,
-                texts: name_texts(category.texts),
-            })
-            .collect(),
+        categories: collection.categories.into_iter().map(category).collect(),
     }
 }
 
-fn organisation(organisation: Organisation) -> OrganisationRow {
+pub fn category(category: record::Category) -> CategoryRow {
+    CategoryRow { slug: category.slug, position: category.position, texts: name_texts(category.texts) }
+}
+
+pub fn organisation(organisation: Organisation) -> OrganisationRow {
     OrganisationRow {
         slug: organisation.slug,
         organisation_type: name(&organisation.organisation_type),
@@ -106,11 +102,12 @@ fn organisation(organisation: Organisation) -> OrganisationRow {
         is_sample: organisation.is_sample,
         created_at: organisation.stamps.created_at.map(format_timestamp),
         updated_at: organisation.stamps.updated_at.map(format_timestamp),
+        version: organisation.stamps.version,
         texts: name_texts(organisation.texts),
     }
 }
 
-fn case(case: Case) -> CaseRow {
+pub fn case(case: Case) -> CaseRow {
     CaseRow {
         slug: case.slug,
         collection: case.collection,
@@ -143,7 +140,7 @@ fn case(case: Case) -> CaseRow {
     }
 }
 
-fn follow_up_action(action: FollowUpAction) -> FollowUpActionRow {
+pub fn follow_up_action(action: FollowUpAction) -> FollowUpActionRow {
     FollowUpActionRow {
         slug: action.slug,
         kind: name(&action.kind),
@@ -156,6 +153,7 @@ fn follow_up_action(action: FollowUpAction) -> FollowUpActionRow {
         is_sample: action.is_sample,
         created_at: action.stamps.created_at.map(format_timestamp),
         updated_at: action.stamps.updated_at.map(format_timestamp),
+        version: action.stamps.version,
         texts: action
             .texts
             .into_iter()

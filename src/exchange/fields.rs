@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::ActiveEnum;
 
-use super::errors::{ImportError, Position};
+use super::errors::{ImportError, Position, ProblemKind};
 use super::record::truncate;
 
 /// Longest slug of collections and categories (their column width).
@@ -15,6 +15,27 @@ pub const LONG_SLUG: usize = 160;
 pub const TAG_LENGTH: usize = 80;
 /// Longest locale tag.
 const LOCALE_LENGTH: usize = 16;
+/// Longest title or name, in characters.
+pub const TITLE_LENGTH: usize = 300;
+/// Longest one-line text (place, region, publisher, event, theme), in characters.
+pub const LINE_LENGTH: usize = 300;
+/// Longest summary, in characters.
+pub const SUMMARY_LENGTH: usize = 2_000;
+/// Longest description, in characters.
+pub const DESCRIPTION_LENGTH: usize = 20_000;
+/// Largest Markdown body, in bytes of UTF-8.
+pub const BODY_BYTES: usize = 200_000;
+/// Longest URL, in characters.
+pub const URL_LENGTH: usize = 2_000;
+
+/// Whether a text may hold line breaks and tabs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lines {
+    /// One line: no control character at all.
+    One,
+    /// Several lines: line feeds, carriage returns and tabs are allowed.
+    Many,
+}
 
 /// One row being checked: problems found go to the shared list.
 pub struct Row<'a> {
@@ -29,10 +50,15 @@ impl<'a> Row<'a> {
         Self { position, errors, found: 0 }
     }
 
-    /// Records a problem with `field`.
+    /// Records a problem with `field` (a value breaking its field's rules).
     pub fn error(&mut self, field: &str, message: impl Into<String>) {
+        self.problem(field, ProblemKind::Invalid, message);
+    }
+
+    /// Records a problem of `kind` with `field`.
+    pub fn problem(&mut self, field: &str, kind: ProblemKind, message: impl Into<String>) {
         self.found += 1;
-        self.errors.push(ImportError::new(&self.position, field, message));
+        self.errors.push(ImportError::of_kind(&self.position, field, kind, message));
     }
 
     /// Whether no problem was found in this row so far.
@@ -43,7 +69,7 @@ impl<'a> Row<'a> {
     /// A slug: not empty, only `a-z`, `0-9` and `-`, at most `longest` characters.
     pub fn slug(&mut self, field: &str, value: &str, longest: usize) {
         if value.is_empty() {
-            self.error(field, "must not be empty");
+            self.problem(field, ProblemKind::Required, "must not be empty");
         } else if !value
             .bytes()
             .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-')
@@ -68,14 +94,68 @@ impl<'a> Row<'a> {
         }
     }
 
-    /// A text that must not be empty nor longer than `longest` characters.
-    pub fn required_text(&mut self, field: &str, value: &str, longest: Option<usize>) {
+    /// A one-line text that must not be empty nor longer than `longest` characters.
+    pub fn required_text(&mut self, field: &str, value: &str, longest: usize) {
         if value.trim().is_empty() {
-            self.error(field, "must not be empty");
-        } else if let Some(longest) = longest
-            && value.chars().count() > longest
-        {
+            self.problem(field, ProblemKind::Required, "must not be empty");
+        } else {
+            self.text(field, value, longest, Lines::One);
+        }
+    }
+
+    /// A text of at most `longest` characters, without NUL or other control characters
+    /// (but line breaks and tabs where `lines` allows them).
+    pub fn text(&mut self, field: &str, value: &str, longest: usize, lines: Lines) {
+        if let Some(bad) = value.chars().find(|character| {
+            character.is_control() && !(lines == Lines::Many && matches!(character, '\n' | '\r' | '\t'))
+        }) {
+            self.error(field, format!("holds the control character U+{:04X}", u32::from(bad)));
+        } else if value.chars().count() > longest {
             self.error(field, format!("is longer than {longest} characters"));
+        }
+    }
+
+    /// An optional text, as [`Row::text`].
+    pub fn optional_text(&mut self, field: &str, value: Option<&str>, longest: usize, lines: Lines) {
+        if let Some(value) = value {
+            self.text(field, value, longest, lines);
+        }
+    }
+
+    /// A Markdown body: at most [`BODY_BYTES`] bytes, no control characters but line breaks
+    /// and tabs.
+    pub fn body(&mut self, field: &str, value: Option<&str>) {
+        let Some(value) = value else { return };
+        if value.len() > BODY_BYTES {
+            self.error(field, format!("is larger than {BODY_BYTES} bytes"));
+        } else {
+            self.text(field, value, usize::MAX, Lines::Many);
+        }
+    }
+
+    /// An absolute `https://` URL with a host, at most [`URL_LENGTH`] characters: what
+    /// partner pages load or link to (cover images, websites).
+    pub fn https_url(&mut self, field: &str, value: &str) {
+        self.url(field, value, &["https"]);
+    }
+
+    /// An absolute `https://` or `http://` URL with a host: a citation of a source page
+    /// (some official announcements are served over plain HTTP only). Never `javascript:`,
+    /// `data:` or any other scheme.
+    pub fn citation_url(&mut self, field: &str, value: &str) {
+        self.url(field, value, &["https", "http"]);
+    }
+
+    fn url(&mut self, field: &str, value: &str, schemes: &[&str]) {
+        let parsed = url::Url::parse(value);
+        if value.chars().count() > URL_LENGTH {
+            self.error(field, format!("is longer than {URL_LENGTH} characters"));
+        } else if !parsed
+            .as_ref()
+            .is_ok_and(|url| schemes.contains(&url.scheme()) && url.host_str().is_some())
+        {
+            let schemes: Vec<String> = schemes.iter().map(|scheme| format!("{scheme}://")).collect();
+            self.error(field, format!("{value:?} is not an {} URL", schemes.join(" or ")));
         }
     }
 

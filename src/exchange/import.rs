@@ -17,6 +17,7 @@ use super::record::{Case, Content, FollowUpAction, Organisation};
 use super::snapshot::{Ids, Snapshot};
 use super::write::{Counts, delete_owned, ids_of, plan, update_all};
 use crate::error::Result;
+use crate::store::journal::{self, Entry, Journal};
 use crate::store::search;
 use crate::store::sql::bulk;
 
@@ -30,33 +31,53 @@ pub struct Outcome {
     pub follow_up_actions: Counts,
 }
 
-/// Writes `content` over the database whose state is `snapshot`.
+/// Writes `content` over the database whose state is `snapshot`, and the journal entries
+/// of every object it creates or changes.
 pub async fn write<C: ConnectionTrait>(
     connection: &C,
     content: Content,
     snapshot: Snapshot,
-    now: DateTime<Utc>,
-) -> Result<Outcome> {
+    journal: &Journal,
+) -> Result<(Outcome, Ids)> {
+    let now = journal.now;
     let Snapshot { content: existing, mut ids } = snapshot;
-    let (collections, categories) =
-        collections::write(connection, content.collections, existing.collections, &mut ids, now).await?;
-    let (organisations, organisation_ids) =
-        write_organisations(connection, content.organisations, existing.organisations, &mut ids, now).await?;
-    let (cases, case_ids) = write_cases(connection, content.cases, existing.cases, &mut ids, now).await?;
+    let mut entries = Vec::new();
+    let (collections, categories) = collections::write(
+        connection,
+        content.collections,
+        existing.collections,
+        &mut ids,
+        now,
+        &mut entries,
+    )
+    .await?;
+    let (organisations, organisation_ids) = write_organisations(
+        connection,
+        content.organisations,
+        existing.organisations,
+        &mut ids,
+        now,
+        &mut entries,
+    )
+    .await?;
+    let (cases, case_ids) =
+        write_cases(connection, content.cases, existing.cases, &mut ids, now, &mut entries).await?;
     let (follow_up_actions, follow_up_action_ids) = write_follow_up_actions(
         connection,
         content.follow_up_actions,
         existing.follow_up_actions,
         &mut ids,
         now,
+        &mut entries,
     )
     .await?;
+    journal::record(connection, journal, entries).await?;
     bulk::sync_id_sequences(connection, &bulk::ID_TABLES).await?;
     // The full-text indexes change in the same transaction as the rows they describe.
     search::reindex_organisations(connection, &organisation_ids).await?;
     search::reindex_cases_of_organisations(connection, &organisation_ids, &case_ids).await?;
     search::reindex_follow_up_actions(connection, &follow_up_action_ids).await?;
-    Ok(Outcome { collections, categories, organisations, cases, follow_up_actions })
+    Ok((Outcome { collections, categories, organisations, cases, follow_up_actions }, ids))
 }
 
 async fn write_organisations<C: ConnectionTrait>(
@@ -65,9 +86,11 @@ async fn write_organisations<C: ConnectionTrait>(
     existing: Vec<Organisation>,
     ids: &mut Ids,
     now: DateTime<Utc>,
+    entries: &mut Vec<Entry>,
 ) -> Result<(Counts, Vec<i64>)> {
     let last_id = bulk::max_id::<organisation::Entity, _>(connection).await?;
-    let plan = plan(rows, existing, |row| &row.slug, &mut ids.organisations, last_id, now);
+    let mut plan = plan(rows, existing, &mut ids.organisations, last_id, now);
+    entries.append(&mut plan.entries);
     let written = written_ids(&plan.inserts, &plan.updates);
     let updated = ids_of(&plan.updates);
     let (mut inserts, mut updates) = (OrganisationRows::default(), OrganisationRows::default());
@@ -117,9 +140,11 @@ async fn write_cases<C: ConnectionTrait>(
     existing: Vec<Case>,
     ids: &mut Ids,
     now: DateTime<Utc>,
+    entries: &mut Vec<Entry>,
 ) -> Result<(Counts, Vec<i64>)> {
     let last_id = bulk::max_id::<case::Entity, _>(connection).await?;
-    let plan = plan(rows, existing, |row| &row.slug, &mut ids.cases, last_id, now);
+    let mut plan = plan(rows, existing, &mut ids.cases, last_id, now);
+    entries.append(&mut plan.entries);
     let written = written_ids(&plan.inserts, &plan.updates);
     create_tags(connection, plan.inserts.iter().chain(&plan.updates).map(|(_, case)| case), ids).await?;
     let updated = ids_of(&plan.updates);
@@ -159,9 +184,11 @@ async fn write_follow_up_actions<C: ConnectionTrait>(
     existing: Vec<FollowUpAction>,
     ids: &mut Ids,
     now: DateTime<Utc>,
+    entries: &mut Vec<Entry>,
 ) -> Result<(Counts, Vec<i64>)> {
     let last_id = bulk::max_id::<follow_up_action::Entity, _>(connection).await?;
-    let plan = plan(rows, existing, |row| &row.slug, &mut ids.follow_up_actions, last_id, now);
+    let mut plan = plan(rows, existing, &mut ids.follow_up_actions, last_id, now);
+    entries.append(&mut plan.entries);
     let written = written_ids(&plan.inserts, &plan.updates);
     let updated = ids_of(&plan.updates);
     let (mut inserts, mut updates) = (FollowUpActionRows::default(), FollowUpActionRows::default());

@@ -4,6 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::document::Document;
+use super::errors::ProblemKind;
 use super::fields::Row;
 use super::snapshot::Ids;
 
@@ -45,7 +46,7 @@ impl Known {
     pub fn check_collection(&self, row: &mut Row<'_>, field: &str, collection: &str) -> bool {
         let known = self.categories.contains_key(collection);
         if !known {
-            row.error(field, format!("unknown collection {collection:?}"));
+            row.problem(field, ProblemKind::NotFound, format!("unknown collection {collection:?}"));
         }
         known
     }
@@ -55,21 +56,25 @@ impl Known {
         if self.check_collection(row, "collection", collection)
             && !self.categories.get(collection).is_some_and(|categories| categories.contains(category))
         {
-            row.error("category", format!("unknown category {category:?} in collection {collection:?}"));
+            row.problem(
+                "category",
+                ProblemKind::NotFound,
+                format!("unknown category {category:?} in collection {collection:?}"),
+            );
         }
     }
 
     /// Records a problem unless `organisation` is known.
     pub fn check_organisation(&self, row: &mut Row<'_>, field: &str, organisation: &str) {
         if !self.organisations.contains(organisation) {
-            row.error(field, format!("unknown organisation {organisation:?}"));
+            row.problem(field, ProblemKind::NotFound, format!("unknown organisation {organisation:?}"));
         }
     }
 
     /// Records a problem unless `case` is known.
     pub fn check_case(&self, row: &mut Row<'_>, field: &str, case: &str) {
         if !self.cases.contains(case) {
-            row.error(field, format!("unknown case {case:?}"));
+            row.problem(field, ProblemKind::NotFound, format!("unknown case {case:?}"));
         }
     }
 }

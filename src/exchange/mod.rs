@@ -8,7 +8,9 @@
 
 mod collections;
 mod csv;
-mod document;
+pub mod document;
+mod edit;
+mod entries;
 mod errors;
 mod export;
 mod fields;
@@ -28,13 +30,19 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use sea_orm::TransactionTrait;
 
-pub use self::errors::{ImportError, ImportErrors, Position};
+pub use self::edit::{Edit, Removal, remove};
+pub use self::errors::{ImportError, ImportErrors, Position, ProblemKind};
+pub use self::export::format_timestamp;
+pub use self::fields::{
+    BODY_BYTES, DESCRIPTION_LENGTH, LINE_LENGTH, SUMMARY_LENGTH, TITLE_LENGTH, URL_LENGTH,
+};
 pub use self::import::Outcome;
+pub use self::snapshot::{Ids, Selection};
 pub use self::write::Counts;
 use crate::config::ImportFormat;
 use crate::error::{Error, Result};
 use crate::store::Store;
-use crate::store::content_version::bump_content_version;
+use crate::store::journal::{self, Actor, Journal, Origin};
 
 /// What `casegraph import` did.
 #[derive(Clone, Debug)]
@@ -67,8 +75,11 @@ pub async fn import_file(store: &Store, path: &Path, format: ImportFormat) -> Re
     let parsed = tokio::task::spawn_blocking(move || read(&owned, format))
         .await
         .map_err(|error| Error::Internal(format!("reading the import file failed: {error}")))??;
-    let now = record::truncate(Utc::now());
     let transaction = store.pool().begin().await?;
+    // First the journal's lock: nothing else writes until this import commits.
+    let seq = journal::begin(&transaction).await?;
+    let now = record::truncate(Utc::now());
+    let journal = Journal { origin: Origin::new(Actor::command_line(), "import", None), seq: Some(seq), now };
     let snapshot = snapshot::read(&transaction).await?;
     let content = match parsed {
         Parsed::Document(document) => validate::document(document, &snapshot.ids),
@@ -84,8 +95,7 @@ pub async fn import_file(store: &Store, path: &Path, format: ImportFormat) -> Re
         Parsed::Broken(error) => Err(vec![error]),
     }
     .map_err(rejected)?;
-    let outcome = import::write(&transaction, content, snapshot, now).await?;
-    bump_content_version(&transaction).await?;
+    let (outcome, _) = import::write(&transaction, content, snapshot, &journal).await?;
     transaction.commit().await?;
     store.content_changed();
     Ok(ImportReport { file: path.to_owned(), outcome, elapsed: started.elapsed() })

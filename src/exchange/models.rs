@@ -36,6 +36,7 @@ impl OrganisationRows {
             is_sample: Set(record.is_sample),
             created_at: Set(record.stamps.created_at.unwrap_or(now)),
             updated_at: Set(record.stamps.updated_at.unwrap_or(now)),
+            version: Set(record.stamps.version.unwrap_or(1)),
         });
         self.translations.extend(record.texts.into_iter().map(|(locale, text)| {
             organisation_translation::ActiveModel {
@@ -147,6 +148,7 @@ impl FollowUpActionRows {
             is_sample: Set(record.is_sample),
             created_at: Set(record.stamps.created_at.unwrap_or(now)),
             updated_at: Set(record.stamps.updated_at.unwrap_or(now)),
+            version: Set(record.stamps.version.unwrap_or(1)),
         });
         self.translations.extend(record.texts.into_iter().map(|(locale, text)| {
             follow_up_action_translation::ActiveModel {

@@ -22,7 +22,7 @@ pub struct Content {
 pub struct Stamps {
     pub created_at: Option<DateTime<Utc>>,
     pub updated_at: Option<DateTime<Utc>>,
-    /// Optimistic-concurrency counter (cases only).
+    /// Optimistic-concurrency counter: 1 on creation, +1 per change.
     pub version: Option<i32>,
 }
 
@@ -41,6 +41,9 @@ pub struct Collection {
     /// Title per locale.
     pub titles: BTreeMap<String, String>,
     pub categories: Vec<Category>,
+    /// Optimistic-concurrency counter; `None` in a file (versions of collections and
+    /// categories are not exported).
+    pub version: Option<i32>,
 }
 
 /// A category with its texts.
@@ -49,6 +52,8 @@ pub struct Category {
     pub slug: String,
     pub position: i32,
     pub texts: BTreeMap<String, NameText>,
+    /// As [`Collection::version`].
+    pub version: Option<i32>,
 }
 
 /// A name and an optional description.
@@ -194,6 +199,9 @@ impl Stamped for Organisation {
     fn set_stamps(&mut self, stamps: Stamps) {
         self.stamps = stamps;
     }
+    fn has_version(&self) -> bool {
+        true
+    }
 }
 
 impl Stamped for Case {
@@ -214,5 +222,8 @@ impl Stamped for FollowUpAction {
     }
     fn set_stamps(&mut self, stamps: Stamps) {
         self.stamps = stamps;
+    }
+    fn has_version(&self) -> bool {
+        true
     }
 }

@@ -3,8 +3,14 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use super::document::{self, CaseRow, CategoryRow, CollectionRow, FollowUpActionRow, OrganisationRow};
-use super::fields::{LONG_SLUG, Row, SHORT_SLUG, TAG_LENGTH};
+use super::document::{
+    self, CaseRow, CategoryRow, CollectionRow, CollectionText, FollowUpActionRow, OrganisationRow,
+};
+use super::errors::ProblemKind;
+use super::fields::{
+    DESCRIPTION_LENGTH, LINE_LENGTH, LONG_SLUG, Lines, Row, SHORT_SLUG, SUMMARY_LENGTH, TAG_LENGTH,
+    TITLE_LENGTH,
+};
 use super::known::Known;
 use super::record::{
     Case, CaseText, Category, Collection, FollowUpAction, NameText, Organisation, Stamps, TitleText,
@@ -13,23 +19,26 @@ use super::record::{
 /// Longest `callForCasesStarted` (its column width).
 const CALL_FOR_CASES_LENGTH: usize = 16;
 
-/// Checks every locale key and, through `title`, each text's required title or name; at
-/// least one locale must be present.
+/// Checks every locale key and each text: its required title or name (`title_field`,
+/// read by `title`) and, through `more`, its other fields (given the text's field path);
+/// at least one locale must be present.
 fn texts<T, R>(
     row: &mut Row<'_>,
     prefix: &str,
     texts: BTreeMap<String, T>,
-    title_field: &str,
-    title: impl Fn(&T) -> &str,
+    (title_field, title): (&str, impl Fn(&T) -> &str),
+    more: impl Fn(&mut Row<'_>, &str, &T),
     convert: impl Fn(T) -> R,
 ) -> BTreeMap<String, R> {
     if texts.is_empty() {
-        row.error(&format!("{prefix}texts"), "has no text in any locale");
+        row.problem(&format!("{prefix}texts"), ProblemKind::Required, "has no text in any locale");
     }
     let mut converted = BTreeMap::new();
     for (locale, text) in texts {
-        row.locale(&format!("{prefix}texts.{locale}"), &locale);
-        row.required_text(&format!("{prefix}texts.{locale}.{title_field}"), title(&text), None);
+        let path = format!("{prefix}texts.{locale}");
+        row.locale(&path, &locale);
+        row.required_text(&format!("{path}.{title_field}"), title(&text), TITLE_LENGTH);
+        more(row, &path, &text);
         converted.insert(locale, convert(text));
     }
     converted
@@ -38,6 +47,19 @@ fn texts<T, R>(
 fn name_text(text: document::NameText) -> NameText {
     NameText { name: text.name, description: text.description }
 }
+
+/// A name text's description.
+fn description(row: &mut Row<'_>, path: &str, text: &document::NameText) {
+    row.optional_text(
+        &format!("{path}.description"),
+        text.description.as_deref(),
+        DESCRIPTION_LENGTH,
+        Lines::Many,
+    );
+}
+
+/// Earliest and latest year of an edition.
+const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
 
 /// A collection and its categories.
 pub fn collection(row: &mut Row<'_>, source: CollectionRow) -> Option<Collection> {
@@ -50,14 +72,36 @@ pub fn collection(row: &mut Row<'_>, source: CollectionRow) -> Option<Collection
     if source.declared_case_count.is_some_and(|count| count < 0) {
         row.error("declaredCaseCount", "must not be negative");
     }
+    if !YEARS.contains(&source.year) {
+        row.error("year", format!("must be between {} and {}", YEARS.start(), YEARS.end()));
+    }
+    row.optional_text("publisher", source.publisher.as_deref(), LINE_LENGTH, Lines::One);
+    row.optional_text("releasedAtEvent", source.released_at_event.as_deref(), LINE_LENGTH, Lines::One);
+    for (index, url) in source.sources.iter().enumerate() {
+        row.citation_url(&format!("sources[{index}]"), url);
+    }
+    for (index, theme) in source.themes.iter().enumerate() {
+        row.required_text(&format!("themes[{index}]"), theme, LINE_LENGTH);
+    }
     let released_on = row.date("releasedOn", source.released_on.as_deref());
-    let titles = texts(row, "", source.texts, "title", |text| &text.title, |text| text.title);
+    let titles = texts(
+        row,
+        "",
+        source.texts,
+        ("title", |text: &CollectionText| &text.title),
+        |_, _, _| {},
+        |text| text.title,
+    );
     let mut seen = HashSet::new();
     let mut categories = Vec::new();
     for (index, category) in source.categories.into_iter().enumerate() {
         let prefix = format!("categories[{index}]");
         if !seen.insert(category.slug.clone()) {
-            row.error(&format!("{prefix}.slug"), format!("duplicate category {:?}", category.slug));
+            row.problem(
+                &format!("{prefix}.slug"),
+                ProblemKind::Duplicate,
+                format!("duplicate category {:?}", category.slug),
+            );
         }
         categories.push(self::category(row, &prefix, category));
     }
@@ -74,13 +118,24 @@ pub fn collection(row: &mut Row<'_>, source: CollectionRow) -> Option<Collection
         themes: source.themes,
         titles,
         categories,
+        version: None,
     })
 }
 
 fn category(row: &mut Row<'_>, prefix: &str, source: CategoryRow) -> Category {
     row.slug(&format!("{prefix}.slug"), &source.slug, SHORT_SLUG);
-    let texts = texts(row, &format!("{prefix}."), source.texts, "name", |text| &text.name, name_text);
-    Category { slug: source.slug, position: source.position, texts }
+    if source.position < 1 {
+        row.error(&format!("{prefix}.position"), "must be 1 or more");
+    }
+    let texts = texts(
+        row,
+        &format!("{prefix}."),
+        source.texts,
+        ("name", |text: &document::NameText| &text.name),
+        description,
+        name_text,
+    );
+    Category { slug: source.slug, position: source.position, texts, version: None }
 }
 
 /// An organisation.
@@ -90,8 +145,19 @@ pub fn organisation(row: &mut Row<'_>, source: OrganisationRow) -> Option<Organi
     if let Some(country) = &source.country {
         row.country("country", country);
     }
-    let stamps = stamps(row, source.created_at.as_deref(), source.updated_at.as_deref(), None);
-    let texts = texts(row, "", source.texts, "name", |text| &text.name, name_text);
+    row.optional_text("region", source.region.as_deref(), LINE_LENGTH, Lines::One);
+    if let Some(website) = &source.website {
+        row.https_url("website", website);
+    }
+    let stamps = stamps(row, source.created_at.as_deref(), source.updated_at.as_deref(), source.version);
+    let texts = texts(
+        row,
+        "",
+        source.texts,
+        ("name", |text: &document::NameText| &text.name),
+        description,
+        name_text,
+    );
     row.is_clean().then_some(())?;
     Some(Organisation {
         slug: source.slug,
@@ -129,12 +195,23 @@ pub fn case(row: &mut Row<'_>, source: CaseRow, known: &Known) -> Option<Case> {
     let sourcing_method = row.optional_enumeration("sourcingMethod", source.sourcing_method.as_deref());
     let published_at = row.timestamp("publishedAt", source.published_at.as_deref());
     let stamps = stamps(row, source.created_at.as_deref(), source.updated_at.as_deref(), source.version);
+    if let Some(url) = &source.cover_image_url {
+        row.https_url("coverImageUrl", url);
+    }
     let texts = texts(
         row,
         "",
         source.texts,
-        "title",
-        |text| &text.title,
+        ("title", |text: &document::CaseText| &text.title),
+        |row, path, text| {
+            row.optional_text(
+                &format!("{path}.summary"),
+                text.summary.as_deref(),
+                SUMMARY_LENGTH,
+                Lines::Many,
+            );
+            row.body(&format!("{path}.body"), text.body.as_deref());
+        },
         |text| CaseText { title: text.title, summary: text.summary, body: text.body },
     );
     let mut organisations = Vec::with_capacity(source.organisations.len());
@@ -143,7 +220,11 @@ pub fn case(row: &mut Row<'_>, source: CaseRow, known: &Known) -> Option<Case> {
         let field = format!("organisations[{index}]");
         known.check_organisation(row, &format!("{field}.organisation"), &link.organisation);
         if !seen.insert(link.organisation.clone()) {
-            row.error(&format!("{field}.organisation"), format!("{:?} is listed twice", link.organisation));
+            row.problem(
+                &format!("{field}.organisation"),
+                ProblemKind::Duplicate,
+                format!("{:?} is listed twice", link.organisation),
+            );
         }
         if let Some(role) = row.enumeration(&format!("{field}.role"), &link.role) {
             organisations.push((link.organisation, role));
@@ -153,7 +234,7 @@ pub fn case(row: &mut Row<'_>, source: CaseRow, known: &Known) -> Option<Case> {
         row.country(field, country);
     });
     let tags = sorted_set(row, "tags", source.tags, |row, field, tag| {
-        row.required_text(field, tag, Some(TAG_LENGTH));
+        row.required_text(field, tag, TAG_LENGTH);
     });
     row.is_clean().then_some(())?;
     Some(Case {
@@ -186,7 +267,7 @@ fn sorted_set(
         let field = format!("{field}[{index}]");
         check(row, &field, value);
         if !seen.insert(value.as_str()) {
-            row.error(&field, format!("{value:?} is listed twice"));
+            row.problem(&field, ProblemKind::Duplicate, format!("{value:?} is listed twice"));
         }
     }
     let mut values = values;
@@ -205,6 +286,12 @@ pub fn follow_up_action(
     let status = row.enumeration("status", &source.status);
     let starts_on = row.date("startsOn", source.starts_on.as_deref());
     let ends_on = row.date("endsOn", source.ends_on.as_deref());
+    if let (Some(Some(starts)), Some(Some(ends))) = (starts_on, ends_on)
+        && ends < starts
+    {
+        row.error("endsOn", "must not be before startsOn");
+    }
+    row.optional_text("place", source.place.as_deref(), LINE_LENGTH, Lines::One);
     if let Some(organiser) = &source.organiser {
         known.check_organisation(row, "organiser", organiser);
     }
@@ -212,13 +299,20 @@ pub fn follow_up_action(
         known.check_collection(row, "collection", collection);
     }
     let cases = sorted_set(row, "cases", source.cases, |row, field, case| known.check_case(row, field, case));
-    let stamps = stamps(row, source.created_at.as_deref(), source.updated_at.as_deref(), None);
+    let stamps = stamps(row, source.created_at.as_deref(), source.updated_at.as_deref(), source.version);
     let texts = texts(
         row,
         "",
         source.texts,
-        "title",
-        |text| &text.title,
+        ("title", |text: &document::TitleText| &text.title),
+        |row, path, text| {
+            row.optional_text(
+                &format!("{path}.description"),
+                text.description.as_deref(),
+                DESCRIPTION_LENGTH,
+                Lines::Many,
+            );
+        },
         |text| TitleText { title: text.title, description: text.description },
     );
     row.is_clean().then_some(())?;

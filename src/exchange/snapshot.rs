@@ -8,7 +8,10 @@ use entity::{
     collection, collection_translation, follow_up_action, follow_up_action_case,
     follow_up_action_translation, organisation, organisation_translation, tag,
 };
-use sea_orm::{ConnectionTrait, EntityTrait};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Select};
+
+use self::scope::Filter;
+pub use self::scope::Selection;
 
 use super::record::{
     Case, CaseText, Category, Collection, Content, FollowUpAction, NameText, Organisation, Stamps, TitleText,
@@ -16,6 +19,8 @@ use super::record::{
 };
 use crate::error::{Error, Result};
 use crate::store::catalogue::group_by;
+
+mod scope;
 
 /// The database's content with the id behind every slug.
 #[derive(Debug, Default)]
@@ -39,12 +44,54 @@ pub struct Ids {
 
 /// Reads every table once; every list comes out sorted by slug.
 pub async fn read<C: ConnectionTrait>(connection: &C) -> Result<Snapshot> {
+    read_filtered(connection, &Filter::default()).await
+}
+
+/// Reads what a write of the objects named in `selection` needs: every collection and
+/// category, and the organisations, cases, follow-up actions and tags named there or linked
+/// to those named (so their records are whole). What a mutation compares against.
+pub async fn read_selection<C: ConnectionTrait>(connection: &C, selection: &Selection) -> Result<Snapshot> {
+    let filter = scope::filter(connection, selection).await?;
+    read_filtered(connection, &filter).await
+}
+
+async fn read_filtered<C: ConnectionTrait>(connection: &C, filter: &Filter) -> Result<Snapshot> {
     let mut ids = Ids::default();
     let collections = read_collections(connection, &mut ids).await?;
-    let organisations = read_organisations(connection, &mut ids).await?;
-    let cases = read_cases(connection, &mut ids).await?;
-    let follow_up_actions = read_follow_up_actions(connection, &mut ids).await?;
+    let organisations = read_organisations(connection, &mut ids, filter).await?;
+    let cases = read_cases(connection, &mut ids, filter).await?;
+    let follow_up_actions = read_follow_up_actions(connection, &mut ids, filter).await?;
     Ok(Snapshot { content: Content { collections, organisations, cases, follow_up_actions }, ids })
+}
+
+/// `select`, narrowed by `condition` when there is one.
+fn narrowed<E: EntityTrait>(select: Select<E>, condition: &Option<Condition>) -> Select<E> {
+    match condition {
+        Some(condition) => select.filter(condition.clone()),
+        None => select,
+    }
+}
+
+/// The rows of a child table whose `owner` is one of `owners` (all rows when not `narrow`).
+async fn children<E, C>(
+    connection: &C,
+    owner: E::Column,
+    owners: &[i64],
+    narrow: bool,
+) -> Result<Vec<E::Model>>
+where
+    E: EntityTrait,
+    C: ConnectionTrait,
+{
+    let select = E::find();
+    if !narrow {
+        return Ok(select.all(connection).await?);
+    }
+    let mut rows = Vec::new();
+    for chunk in owners.chunks(scope::CHUNK) {
+        rows.extend(E::find().filter(owner.is_in(chunk.iter().copied())).all(connection).await?);
+    }
+    Ok(rows)
 }
 
 fn slug_of(slugs: &HashMap<i64, String>, id: i64, what: &str) -> Result<String> {
@@ -83,6 +130,7 @@ async fn read_collections<C: ConnectionTrait>(connection: &C, ids: &mut Ids) -> 
                 slug: category.slug,
                 position: category.position,
                 texts: texts.collect(),
+                version: Some(category.version),
             });
         }
         members.sort_by(|a, b| a.slug.cmp(&b.slug));
@@ -100,17 +148,32 @@ async fn read_collections<C: ConnectionTrait>(connection: &C, ids: &mut Ids) -> 
             call_for_cases_started: model.call_for_cases_started,
             titles: titles.map(|text| (text.locale, text.title)).collect(),
             categories: members,
+            version: Some(model.version),
         });
     }
     collections.sort_by(|a, b| a.slug.cmp(&b.slug));
     Ok(collections)
 }
 
-async fn read_organisations<C: ConnectionTrait>(connection: &C, ids: &mut Ids) -> Result<Vec<Organisation>> {
-    let mut texts =
-        group_by(organisation_translation::Entity::find().all(connection).await?, |row| row.organisation_id);
+async fn read_organisations<C: ConnectionTrait>(
+    connection: &C,
+    ids: &mut Ids,
+    filter: &Filter,
+) -> Result<Vec<Organisation>> {
+    let models = narrowed(organisation::Entity::find(), &filter.organisations).all(connection).await?;
+    let owners: Vec<i64> = models.iter().map(|model| model.id).collect();
+    let mut texts = group_by(
+        children::<organisation_translation::Entity, _>(
+            connection,
+            organisation_translation::Column::OrganisationId,
+            &owners,
+            filter.organisations.is_some(),
+        )
+        .await?,
+        |row| row.organisation_id,
+    );
     let mut organisations = Vec::new();
-    for model in organisation::Entity::find().all(connection).await? {
+    for model in models {
         ids.organisations.insert(model.slug.clone(), model.id);
         let texts = texts.remove(&model.id).unwrap_or_default().into_iter();
         organisations.push(Organisation {
@@ -120,7 +183,7 @@ async fn read_organisations<C: ConnectionTrait>(connection: &C, ids: &mut Ids) -
             region: model.region,
             website: model.website,
             is_sample: model.is_sample,
-            stamps: stamps(model.created_at, model.updated_at),
+            stamps: Stamps { version: Some(model.version), ..stamps(model.created_at, model.updated_at) },
             texts: texts
                 .map(|text| (text.locale, NameText { name: text.name, description: text.description }))
                 .collect(),
@@ -130,21 +193,49 @@ async fn read_organisations<C: ConnectionTrait>(connection: &C, ids: &mut Ids) -
     Ok(organisations)
 }
 
-async fn read_cases<C: ConnectionTrait>(connection: &C, ids: &mut Ids) -> Result<Vec<Case>> {
+async fn read_cases<C: ConnectionTrait>(connection: &C, ids: &mut Ids, filter: &Filter) -> Result<Vec<Case>> {
     let collection_slugs = inverse(&ids.collections);
     let category_slugs: HashMap<i64, String> =
         ids.categories.iter().map(|((_, slug), id)| (*id, slug.clone())).collect();
     let organisation_slugs = inverse(&ids.organisations);
-    for model in tag::Entity::find().all(connection).await? {
+    for model in narrowed(tag::Entity::find(), &filter.tags).all(connection).await? {
         ids.tags.insert(model.name, model.id);
     }
     let tag_names = inverse(&ids.tags);
-    let mut texts = group_by(case_translation::Entity::find().all(connection).await?, |row| row.case_id);
-    let mut links = group_by(case_organisation::Entity::find().all(connection).await?, |row| row.case_id);
-    let mut countries = group_by(case_country::Entity::find().all(connection).await?, |row| row.case_id);
-    let mut tags = group_by(case_tag::Entity::find().all(connection).await?, |row| row.case_id);
+    let models = narrowed(case::Entity::find(), &filter.cases).all(connection).await?;
+    let owners: Vec<i64> = models.iter().map(|model| model.id).collect();
+    let narrow = filter.cases.is_some();
+    let mut texts = group_by(
+        children::<case_translation::Entity, _>(
+            connection,
+            case_translation::Column::CaseId,
+            &owners,
+            narrow,
+        )
+        .await?,
+        |row| row.case_id,
+    );
+    let mut links = group_by(
+        children::<case_organisation::Entity, _>(
+            connection,
+            case_organisation::Column::CaseId,
+            &owners,
+            narrow,
+        )
+        .await?,
+        |row| row.case_id,
+    );
+    let mut countries = group_by(
+        children::<case_country::Entity, _>(connection, case_country::Column::CaseId, &owners, narrow)
+            .await?,
+        |row| row.case_id,
+    );
+    let mut tags = group_by(
+        children::<case_tag::Entity, _>(connection, case_tag::Column::CaseId, &owners, narrow).await?,
+        |row| row.case_id,
+    );
     let mut cases = Vec::new();
-    for model in case::Entity::find().all(connection).await? {
+    for model in models {
         ids.cases.insert(model.slug.clone(), model.id);
         let mut links = links.remove(&model.id).unwrap_or_default();
         links.sort_by_key(|link| (link.position, link.organisation_id));
@@ -190,17 +281,37 @@ async fn read_cases<C: ConnectionTrait>(connection: &C, ids: &mut Ids) -> Result
 async fn read_follow_up_actions<C: ConnectionTrait>(
     connection: &C,
     ids: &mut Ids,
+    filter: &Filter,
 ) -> Result<Vec<FollowUpAction>> {
     let collection_slugs = inverse(&ids.collections);
     let organisation_slugs = inverse(&ids.organisations);
     let case_slugs = inverse(&ids.cases);
-    let mut texts = group_by(follow_up_action_translation::Entity::find().all(connection).await?, |row| {
-        row.follow_up_action_id
-    });
-    let mut links =
-        group_by(follow_up_action_case::Entity::find().all(connection).await?, |row| row.follow_up_action_id);
+    let models =
+        narrowed(follow_up_action::Entity::find(), &filter.follow_up_actions).all(connection).await?;
+    let owners: Vec<i64> = models.iter().map(|model| model.id).collect();
+    let narrow = filter.follow_up_actions.is_some();
+    let mut texts = group_by(
+        children::<follow_up_action_translation::Entity, _>(
+            connection,
+            follow_up_action_translation::Column::FollowUpActionId,
+            &owners,
+            narrow,
+        )
+        .await?,
+        |row| row.follow_up_action_id,
+    );
+    let mut links = group_by(
+        children::<follow_up_action_case::Entity, _>(
+            connection,
+            follow_up_action_case::Column::FollowUpActionId,
+            &owners,
+            narrow,
+        )
+        .await?,
+        |row| row.follow_up_action_id,
+    );
     let mut actions = Vec::new();
-    for model in follow_up_action::Entity::find().all(connection).await? {
+    for model in models {
         ids.follow_up_actions.insert(model.slug.clone(), model.id);
         let mut cases = links
             .remove(&model.id)
@@ -231,7 +342,7 @@ async fn read_follow_up_actions<C: ConnectionTrait>(
                 .map(|id| slug_of(&collection_slugs, id, "collection"))
                 .transpose()?,
             is_sample: model.is_sample,
-            stamps: stamps(model.created_at, model.updated_at),
+            stamps: Stamps { version: Some(model.version), ..stamps(model.created_at, model.updated_at) },
             texts,
             cases,
         });

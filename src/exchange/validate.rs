@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::document::{CaseRow, Document, FORMAT, FORMAT_VERSION};
-use super::errors::{ImportError, Position};
+use super::errors::{ImportError, Position, ProblemKind};
 use super::fields::Row;
 use super::known::Known;
 use super::record::Content;
@@ -25,7 +25,7 @@ impl FirstSeen {
             other => other.to_string(),
         };
         if let Some(first) = self.0.get(slug) {
-            row.error("slug", format!("duplicate slug {slug:?}, first at {first}"));
+            row.problem("slug", ProblemKind::Duplicate, format!("duplicate slug {slug:?}, first at {first}"));
         } else {
             self.0.insert(slug.to_owned(), here);
         }

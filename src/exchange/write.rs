@@ -9,8 +9,10 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IdenStatic, Iterable, QueryFilter,
 };
 
+use super::entries::{self, Journaled};
 use super::record::{Change, Stamped, settle};
 use crate::error::Result;
+use crate::store::journal::Entry;
 
 /// Bind parameters per statement, as in `bulk`: below SQLite's and PostgreSQL's limits.
 const MAX_PARAMETERS: usize = 30_000;
@@ -39,33 +41,37 @@ pub struct Plan<R> {
     pub inserts: Vec<(i64, R)>,
     pub updates: Vec<(i64, R)>,
     pub counts: Counts,
+    /// The journal entry of every row inserted or updated.
+    pub entries: Vec<Entry>,
 }
 
 /// Decides for every row of the file whether it is new (a fresh id after `last_id`),
 /// changed or unchanged, comparing it with the `existing` row of the same slug; records
 /// new slugs in `ids`.
-pub fn plan<R: Stamped>(
+pub fn plan<R: Stamped + Journaled>(
     rows: Vec<R>,
     existing: Vec<R>,
-    slug: impl Fn(&R) -> &str,
     ids: &mut HashMap<String, i64>,
     mut last_id: i64,
     now: DateTime<Utc>,
 ) -> Plan<R> {
-    let existing: HashMap<String, R> = existing.into_iter().map(|row| (slug(&row).to_owned(), row)).collect();
-    let mut plan = Plan { inserts: Vec::new(), updates: Vec::new(), counts: Counts::default() };
+    let existing: HashMap<String, R> = existing.into_iter().map(|row| (row.slug().to_owned(), row)).collect();
+    let mut plan =
+        Plan { inserts: Vec::new(), updates: Vec::new(), counts: Counts::default(), entries: Vec::new() };
     for mut row in rows {
-        let old = existing.get(slug(&row));
+        let old = existing.get(row.slug());
         let change = settle(&mut row, old, now);
         plan.counts.add(change);
         match change {
             Change::Insert => {
                 last_id += 1;
-                ids.insert(slug(&row).to_owned(), last_id);
+                ids.insert(row.slug().to_owned(), last_id);
+                plan.entries.push(entries::entry(last_id, None, &row));
                 plan.inserts.push((last_id, row));
             }
             Change::Update => {
-                let id = ids.get(slug(&row)).copied().unwrap_or_default();
+                let id = ids.get(row.slug()).copied().unwrap_or_default();
+                plan.entries.push(entries::entry(id, old, &row));
                 plan.updates.push((id, row));
             }
             Change::Unchanged => {}

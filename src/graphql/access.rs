@@ -13,7 +13,10 @@ use crate::error::Error;
 pub struct Access {
     /// Holds the `read:drafts` scope: may see DRAFT and ARCHIVED cases.
     pub read_drafts: bool,
-    /// Holds the `admin` scope: may manage API keys.
+    /// Holds the `write` scope: may change content.
+    pub write: bool,
+    /// Holds the `admin` scope: may manage API keys, collections and categories, and read
+    /// the audit log.
     pub admin: bool,
 }
 
@@ -51,6 +54,11 @@ impl Access {
         };
         self.check_statuses(&statuses)?;
         Ok(statuses)
+    }
+
+    /// Refuses the caller unless it holds the `write` scope; `what` names the action.
+    pub fn require_write(self, what: &str) -> Result<(), Error> {
+        if self.write { Ok(()) } else { Err(Error::Forbidden(format!("{what} needs the write scope"))) }
     }
 
     /// Refuses the caller unless it holds the `admin` scope; `what` names the action.

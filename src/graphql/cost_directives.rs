@@ -71,3 +71,5 @@ pub const ASSUMED_HIGHLIGHTS: i32 = 5;
 
 /// Problems in a mutation payload's `userErrors` (usually none).
 pub const TYPICAL_USER_ERRORS: i32 = 3;
+/// Fields one audit entry typically records as changed.
+pub const TYPICAL_FIELD_CHANGES: i32 = 5;

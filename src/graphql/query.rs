@@ -19,9 +19,11 @@ use super::loaders::{Loaders, load};
 use super::prefetch::{self, CaseNeeds, case_detail};
 use super::search::{self, SearchConnection};
 use super::statistics::CaseStatistics;
+use super::types::audit_entry;
 use super::types::enums::CaseStatus;
 use super::types::{
-    ApiKeyConnection, Case, CaseConnection, Category, Collection, FollowUpAction, Node, Organisation,
+    ApiKeyConnection, AuditEntryConnection, AuditLogFilter, Case, CaseConnection, Category, Collection,
+    FollowUpAction, Node, Organisation,
 };
 use crate::error::Error;
 use crate::store::Store;
@@ -219,6 +221,40 @@ impl Query {
         let keys = context.data::<Store>()?.api_keys().await?;
         let first = usize::try_from(first).unwrap_or(usize::MAX);
         Ok(ApiKeyConnection::page(keys, first, after.as_deref())?)
+    }
+
+    /// Who changed what, newest first (scope `admin`): every change made through the API,
+    /// `casegraph import` or `casegraph keys`, with the fields' old and new values.
+    async fn audit_log(
+        &self,
+        context: &Context<'_>,
+        #[graphql(desc = "Page size from the start (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the entry to continue after.")] after: Option<String>,
+        #[graphql(desc = "Which entries.")] filter: Option<AuditLogFilter>,
+    ) -> Result<AuditEntryConnection> {
+        Access::of(context).require_admin("reading the audit log")?;
+        let most = super::max_page(context);
+        let first = match first {
+            None => crate::config::defaults::PAGE,
+            Some(first) => u64::try_from(first).ok().filter(|first| *first <= most).ok_or_else(|| {
+                Error::BadUserInput(format!("`first` must be between 0 and {most}, got {first}"))
+            })?,
+        };
+        let before_id = match after.as_deref() {
+            None => None,
+            Some(cursor) => Some(audit_entry::decode_cursor(cursor).ok_or_else(|| {
+                Error::BadUserInput(format!("`after` is not a cursor of the audit log: {cursor:?}"))
+            })?),
+        };
+        let Some(filter) = filter.unwrap_or_default().into_store() else {
+            return Ok(AuditEntryConnection::page(Vec::new(), 0, before_id.is_some()));
+        };
+        let entries = context.data::<Store>()?.audit_entries(&filter, before_id, first + 1).await?;
+        Ok(AuditEntryConnection::page(
+            entries,
+            usize::try_from(first).unwrap_or(usize::MAX),
+            before_id.is_some(),
+        ))
     }
 
     /// Organisations, filtered and ordered (default: by name; with a search, most relevant

@@ -24,8 +24,8 @@ const KEY_CACHE_CAPACITY: u64 = 10_000;
 pub enum Caller {
     /// No key: published content only, on the anonymous budget of its IP address.
     Anonymous(IpAddr),
-    /// A valid, unrevoked API key.
-    Key { id: i64, prefix: String },
+    /// A valid, unrevoked API key: its row id, public prefix and name.
+    Key { id: i64, prefix: String, name: String },
 }
 
 /// A caller with its scopes and budget.
@@ -136,7 +136,7 @@ impl Gate {
                 maximum: record.budget.unwrap_or(self.key_default.maximum),
                 restore_rate: record.refill.unwrap_or(self.key_default.restore_rate),
             },
-            caller: Caller::Key { id: record.id, prefix: record.prefix },
+            caller: Caller::Key { id: record.id, prefix: record.prefix, name: record.name },
             scopes: record.scopes,
         })
     }

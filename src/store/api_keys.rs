@@ -3,9 +3,11 @@
 
 use chrono::Utc;
 use entity::api_key;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use entity::enums::SubjectType;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
 
 use super::Store;
+use super::journal::{self, Entry, FieldChange, Journal, Origin};
 use crate::error::{Error, Result};
 use crate::keys::{NewKey, Scopes};
 
@@ -47,9 +49,9 @@ pub struct KeyRequest {
 }
 
 impl Store {
-    /// Stores the digest of a new key for `request`; returns the record and the key, which
-    /// the caller shows once.
-    pub async fn create_api_key(&self, request: &KeyRequest) -> Result<(ApiKey, NewKey)> {
+    /// Stores the digest of a new key for `request`, with its audit entry naming `origin`;
+    /// returns the record and the key, which the caller shows once.
+    pub async fn create_api_key(&self, request: &KeyRequest, origin: Origin) -> Result<(ApiKey, NewKey)> {
         if request.name.trim().is_empty() {
             return Err(Error::BadUserInput("a key needs a name".to_owned()));
         }
@@ -59,6 +61,7 @@ impl Store {
             }
         }
         let key = NewKey::generate();
+        let transaction = self.pool().begin().await?;
         let model = api_key::ActiveModel {
             name: Set(request.name.trim().to_owned()),
             prefix: Set(key.prefix.clone()),
@@ -70,9 +73,23 @@ impl Store {
             revoked_at: Set(None),
             ..Default::default()
         }
-        .insert(self.connection())
+        .insert(&transaction)
         .await?;
-        Ok((model.into(), key))
+        let record = ApiKey::from(model);
+        let entry = key_entry(
+            &record,
+            None,
+            serde_json::json!({
+                "name": record.name,
+                "prefix": record.prefix,
+                "scopes": record.scopes.to_stored(),
+                "budget": record.budget,
+                "refill": record.refill,
+            }),
+        );
+        journal::record(&transaction, &Journal { origin, seq: None, now: Utc::now() }, vec![entry]).await?;
+        transaction.commit().await?;
+        Ok((record, key))
     }
 
     /// The unrevoked key whose digest is `hash`.
@@ -96,7 +113,7 @@ impl Store {
     /// Revokes the key with this prefix (`cg_xxxxxxxx`) or numeric id; every server sharing
     /// the database refuses it once its cached verification (`--key-cache-seconds`) expires.
     /// Revoking twice is not an error.
-    pub async fn revoke_api_key(&self, key: &str) -> Result<ApiKey> {
+    pub async fn revoke_api_key(&self, key: &str, origin: Origin) -> Result<ApiKey> {
         let mut find = api_key::Entity::find();
         find = match key.parse::<i64>() {
             Ok(id) => find.filter(api_key::Column::Id.eq(id)),
@@ -109,8 +126,51 @@ impl Store {
         if model.revoked_at.is_some() {
             return Ok(model.into());
         }
+        let transaction = self.pool().begin().await?;
         let mut active: api_key::ActiveModel = model.into();
-        active.revoked_at = Set(Some(Utc::now()));
-        Ok(active.update(self.connection()).await?.into())
+        let now = Utc::now();
+        active.revoked_at = Set(Some(now));
+        let record = ApiKey::from(active.update(&transaction).await?);
+        let entry = key_entry(
+            &record,
+            Some(serde_json::json!({"revokedAt": null})),
+            serde_json::json!({"revokedAt": now}),
+        );
+        journal::record(&transaction, &Journal { origin, seq: None, now }, vec![entry]).await?;
+        transaction.commit().await?;
+        Ok(record)
+    }
+}
+
+/// The audit entry of a change to `key`: its fields `before` (none when created) and after.
+fn key_entry(key: &ApiKey, before: Option<serde_json::Value>, after: serde_json::Value) -> Entry {
+    let before = before.unwrap_or(serde_json::Value::Null);
+    let changes = match (&before, &after) {
+        (serde_json::Value::Object(old), serde_json::Value::Object(new)) => new
+            .iter()
+            .map(|(field, value)| FieldChange {
+                field: field.clone(),
+                old: old.get(field).cloned().unwrap_or(serde_json::Value::Null),
+                new: value.clone(),
+            })
+            .collect(),
+        (_, serde_json::Value::Object(new)) => new
+            .iter()
+            .map(|(field, value)| FieldChange {
+                field: field.clone(),
+                old: serde_json::Value::Null,
+                new: value.clone(),
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    Entry {
+        subject_type: SubjectType::ApiKey,
+        subject_id: key.id,
+        label: format!("{} ({})", key.name, key.prefix),
+        version_before: None,
+        version_after: None,
+        changes,
+        kind: None,
     }
 }

@@ -107,6 +107,7 @@ impl Positional for BriefOrganisation {
             is_sample: false,
             created_at: UNREAD_TIME,
             updated_at: UNREAD_TIME,
+            version: 0,
         }))
     }
 }

@@ -1,9 +1,10 @@
 //! Loads the embedded reference data (collections, categories and their translations).
-//! Idempotent: run at every start, it inserts what is missing and refreshes what changed.
+//! Idempotent: run at every start, it inserts the collections and categories that are
+//! missing and leaves existing ones alone, as editors left them (`updateCollection`,
+//! `updateCategory`).
 
 use chrono::{NaiveDate, Utc};
 use entity::{category, category_translation, collection, collection_translation};
-use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
 };
@@ -18,9 +19,9 @@ impl Store {
     pub async fn load_reference(&self, reference: &Reference) -> Result<()> {
         let transaction = self.pool().begin().await?;
         for source in &reference.collections {
-            let collection_id = upsert_collection(&transaction, source).await?;
+            let collection_id = insert_collection(&transaction, source).await?;
             for term in &reference.categories {
-                upsert_category(&transaction, collection_id, term).await?;
+                insert_category(&transaction, collection_id, term).await?;
             }
         }
         bump_content_version(&transaction).await?;
@@ -30,7 +31,7 @@ impl Store {
     }
 }
 
-async fn upsert_collection<C: ConnectionTrait>(connection: &C, source: &ReferenceCollection) -> Result<i64> {
+async fn insert_collection<C: ConnectionTrait>(connection: &C, source: &ReferenceCollection) -> Result<i64> {
     let released_on = source
         .released_on
         .as_deref()
@@ -39,34 +40,26 @@ async fn upsert_collection<C: ConnectionTrait>(connection: &C, source: &Referenc
         .map_err(|error| Error::Internal(format!("reference release date of {}: {error}", source.slug)))?;
     let existing =
         collection::Entity::find().filter(collection::Column::Slug.eq(&source.slug)).one(connection).await?;
+    if let Some(found) = existing {
+        return Ok(found.id);
+    }
     let now = Utc::now();
-    let mut model = match &existing {
-        Some(found) => collection::ActiveModel::from(found.clone()),
-        None => collection::ActiveModel {
-            slug: Set(source.slug.clone()),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        },
+    let model = collection::ActiveModel {
+        slug: Set(source.slug.clone()),
+        year: Set(source.year),
+        publisher: Set(source.publisher.clone()),
+        released_on: Set(released_on),
+        released_at_event: Set(source.released_at_event.clone()),
+        declared_case_count: Set(source.declared_case_count),
+        call_for_cases_started: Set(source.call_for_cases_started.clone()),
+        sources: Set(serde_json::json!(source.sources)),
+        themes: Set(serde_json::json!(source.themes)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
     };
-    model.year = Set(source.year);
-    model.publisher = Set(source.publisher.clone());
-    model.released_on = Set(released_on);
-    model.released_at_event = Set(source.released_at_event.clone());
-    model.declared_case_count = Set(source.declared_case_count);
-    model.call_for_cases_started = Set(source.call_for_cases_started.clone());
-    model.sources = Set(serde_json::json!(source.sources));
-    model.themes = Set(serde_json::json!(source.themes));
-    let id = if existing.is_some() {
-        if model.is_changed() {
-            model.updated_at = Set(now);
-            model.update(connection).await?.id
-        } else {
-            existing.as_ref().map_or(0, |found| found.id)
-        }
-    } else {
-        model.insert(connection).await?.id
-    };
+    let id = model.insert(connection).await?.id;
     let titles =
         source.title.iter().filter_map(|(locale, title)| title.as_ref().map(|title| (locale, title))).map(
             |(locale, title)| collection_translation::ActiveModel {
@@ -75,21 +68,11 @@ async fn upsert_collection<C: ConnectionTrait>(connection: &C, source: &Referenc
                 title: Set(title.clone()),
             },
         );
-    collection_translation::Entity::insert_many(titles)
-        .on_conflict(
-            OnConflict::columns([
-                collection_translation::Column::CollectionId,
-                collection_translation::Column::Locale,
-            ])
-            .update_column(collection_translation::Column::Title)
-            .to_owned(),
-        )
-        .exec_without_returning(connection)
-        .await?;
+    collection_translation::Entity::insert_many(titles).exec_without_returning(connection).await?;
     Ok(id)
 }
 
-async fn upsert_category<C: ConnectionTrait>(
+async fn insert_category<C: ConnectionTrait>(
     connection: &C,
     collection_id: i64,
     term: &ReferenceTerm,
@@ -102,41 +85,25 @@ async fn upsert_category<C: ConnectionTrait>(
         .filter(category::Column::Slug.eq(slug))
         .one(connection)
         .await?;
-    let id = match existing {
-        Some(found) if found.position == position => found.id,
-        Some(found) => {
-            let mut model = category::ActiveModel::from(found);
-            model.position = Set(position);
-            model.update(connection).await?.id
-        }
-        None => {
-            category::ActiveModel {
-                collection_id: Set(collection_id),
-                slug: Set(slug.clone()),
-                position: Set(position),
-                ..Default::default()
-            }
-            .insert(connection)
-            .await?
-            .id
-        }
-    };
+    if existing.is_some() {
+        return Ok(());
+    }
+    let id = category::ActiveModel {
+        collection_id: Set(collection_id),
+        slug: Set(slug.clone()),
+        position: Set(position),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(connection)
+    .await?
+    .id;
     let names = term.texts().into_iter().map(|(locale, name)| category_translation::ActiveModel {
         category_id: Set(id),
         locale: Set(locale.to_owned()),
         name: Set(name.to_owned()),
         description: Set(None),
     });
-    category_translation::Entity::insert_many(names)
-        .on_conflict(
-            OnConflict::columns([
-                category_translation::Column::CategoryId,
-                category_translation::Column::Locale,
-            ])
-            .update_column(category_translation::Column::Name)
-            .to_owned(),
-        )
-        .exec_without_returning(connection)
-        .await?;
+    category_translation::Entity::insert_many(names).exec_without_returning(connection).await?;
     Ok(())
 }

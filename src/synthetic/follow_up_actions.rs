@@ -104,5 +104,6 @@ fn push(plan: &Plan, index: u64, rows: &mut FollowUpActionRows) {
         is_sample: true,
         created_at,
         updated_at,
+        version: 1,
     });
 }

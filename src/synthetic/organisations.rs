@@ -62,5 +62,6 @@ fn push(plan: &Plan, index: u64, rows: &mut OrganisationRows) {
         is_sample: true,
         created_at,
         updated_at,
+        version: 1,
     });
 }

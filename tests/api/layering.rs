@@ -20,7 +20,11 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("store", &["config", "error", "keys", "locale", "reference", "telemetry", "text"]),
     ("exchange", &["config", "error", "locale", "reference", "store"]),
     ("synthetic", &["config", "error", "locale", "reference", "store"]),
-    ("graphql", &["config", "countries", "error", "keys", "locale", "reference", "store", "text"]),
+    ("editorial", &["error", "exchange", "store"]),
+    (
+        "graphql",
+        &["config", "countries", "editorial", "error", "keys", "locale", "reference", "store", "text"],
+    ),
     ("protection", &["config", "error", "graphql", "keys", "store"]),
     ("http", &["config", "error", "graphql", "keys", "locale", "protection", "store", "telemetry"]),
     (

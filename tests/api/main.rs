@@ -13,6 +13,7 @@ mod connections;
 mod contract;
 mod dashboard;
 mod directory;
+mod editing;
 mod examples;
 mod exchange;
 mod helpers;

@@ -269,7 +269,7 @@ async fn drafts_need_the_read_drafts_scope() {
 
     // With the scope (given directly until partner keys exist), every status counts.
     let schema = build_schema(app.store.clone(), Default::default());
-    let access = Access { read_drafts: true, admin: false };
+    let access = Access { read_drafts: true, write: false, admin: false };
     let request = async_graphql::Request::new(
         "{ statistics(filter: { statuses: [DRAFT, PUBLISHED, ARCHIVED] }) { caseCount } }",
     )

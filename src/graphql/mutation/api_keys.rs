@@ -3,6 +3,7 @@
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 
+use super::editor::RequestId;
 use super::user_error::{UserError, UserErrorCode};
 use crate::graphql::access::Access;
 use crate::graphql::cost_directives::{TYPICAL_USER_ERRORS, list_size};
@@ -11,6 +12,7 @@ use crate::graphql::types::{ApiKey, ApiKeyScope};
 use crate::keys::Scopes;
 use crate::store::Store;
 use crate::store::api_keys::KeyRequest;
+use crate::store::journal::{Actor, Origin};
 
 /// Longest key name, in characters.
 const MAX_NAME_CHARS: usize = 200;
@@ -87,6 +89,15 @@ fn check(input: &CreateApiKeyInput) -> Vec<UserError> {
     errors
 }
 
+/// Who changes a key, for its audit entry.
+fn origin(context: &Context<'_>, action: &str) -> Result<Origin, crate::error::Error> {
+    let actor = context
+        .data_opt::<Actor>()
+        .cloned()
+        .ok_or_else(|| crate::error::Error::Unauthenticated(format!("{action} needs an API key")))?;
+    Ok(Origin::new(actor, action, context.data_opt::<RequestId>().map(|id| id.0.clone())))
+}
+
 /// The key mutations.
 #[derive(Default)]
 pub struct ApiKeyMutations;
@@ -110,7 +121,8 @@ impl ApiKeyMutations {
             budget: input.budget,
             refill: input.refill,
         };
-        let (record, key) = context.data::<Store>()?.create_api_key(&request).await?;
+        let origin = origin(context, "createApiKey")?;
+        let (record, key) = context.data::<Store>()?.create_api_key(&request, origin).await?;
         Ok(CreateApiKeyPayload {
             api_key: Some(ApiKey(record)),
             secret: Some(key.secret),
@@ -133,7 +145,8 @@ impl ApiKeyMutations {
         let Some((NodeKind::ApiKey, key_id)) = id::decode(&input.id) else {
             return Ok(not_found());
         };
-        match context.data::<Store>()?.revoke_api_key(&key_id.to_string()).await {
+        let origin = origin(context, "revokeApiKey")?;
+        match context.data::<Store>()?.revoke_api_key(&key_id.to_string(), origin).await {
             Ok(record) => Ok(RevokeApiKeyPayload { api_key: Some(ApiKey(record)), user_errors: Vec::new() }),
             Err(crate::error::Error::NotFound(_)) => Ok(not_found()),
             Err(error) => Err(error.into()),

@@ -5,13 +5,50 @@
 //! them at once), and nothing is written; the caller's scope and the request itself are
 //! checked as errors with `extensions.code` like everywhere else. Anonymous callers get
 //! HTTP 401 and keys without a write scope HTTP 403 before anything runs; a request
-//! carries at most one mutation operation (see the README).
+//! carries at most one mutation operation (see the README). The object changed is named by
+//! its `id`; the objects it refers to by their slugs, as in the import format.
 
 pub mod api_keys;
+pub mod cases;
+pub mod collections;
+pub mod editor;
+pub mod follow_up_actions;
+pub mod organisations;
 pub mod user_error;
 
-use async_graphql::MergedObject;
+use async_graphql::{ID, MaybeUndefined, MergedObject};
+
+pub use self::editor::RequestId;
+use crate::editorial::Patch;
+use crate::graphql::id::{self, NodeKind};
+
+/// What a content mutation costs against the caller's budget, beyond what its payload
+/// selects (`@cost(weight:)` on every payload type).
+pub const WRITE_COST: &str = "10";
 
 /// Changes to the collections, their content and their partners' keys.
 #[derive(Default, MergedObject)]
-pub struct Mutation(api_keys::ApiKeyMutations);
+pub struct Mutation(
+    cases::CaseMutations,
+    organisations::OrganisationMutations,
+    follow_up_actions::FollowUpActionMutations,
+    collections::CollectionMutations,
+    api_keys::ApiKeyMutations,
+);
+
+/// The database id behind `id`, when it is an id of `kind`.
+fn subject(id: &ID, kind: NodeKind) -> Option<i64> {
+    match id::decode(id) {
+        Some((found, key)) if found == kind => Some(key),
+        _ => None,
+    }
+}
+
+/// A GraphQL input field as a change: left out keeps, `null` clears, a value sets.
+fn patch<T>(value: MaybeUndefined<T>) -> Patch<T> {
+    match value {
+        MaybeUndefined::Undefined => Patch::Keep,
+        MaybeUndefined::Null => Patch::Clear,
+        MaybeUndefined::Value(value) => Patch::Set(value),
+    }
+}

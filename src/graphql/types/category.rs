@@ -29,6 +29,12 @@ impl Category {
         &self.0.model.slug
     }
 
+    /// Revision number: 1 when created, raised by every change; what `expectedVersion`
+    /// of a mutation is compared with.
+    async fn version(&self) -> i32 {
+        self.0.model.version
+    }
+
     /// Order of the category within its collection, from 1.
     async fn position(&self) -> i32 {
         self.0.model.position

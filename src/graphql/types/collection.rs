@@ -29,6 +29,12 @@ impl Collection {
         &self.0.model.slug
     }
 
+    /// Revision number: 1 when created, raised by every change; what `expectedVersion`
+    /// of a mutation is compared with.
+    async fn version(&self) -> i32 {
+        self.0.model.version
+    }
+
     /// Edition year.
     async fn year(&self) -> i32 {
         self.0.model.year

@@ -26,6 +26,12 @@ impl FollowUpAction {
         id::encode(NodeKind::FollowUpAction, self.0.model.id)
     }
 
+    /// Revision number: 1 when created, raised by every change; what `expectedVersion`
+    /// of a mutation is compared with.
+    async fn version(&self) -> i32 {
+        self.0.model.version
+    }
+
     /// What kind of measure this is.
     async fn kind(&self) -> FollowUpActionKind {
         self.0.model.kind.into()

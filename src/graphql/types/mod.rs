@@ -1,6 +1,7 @@
 //! Output types of the public contract: newtypes over store records.
 
 pub mod api_key;
+pub mod audit_entry;
 pub mod case;
 pub mod category;
 pub mod collection;
@@ -13,6 +14,7 @@ pub mod organisation;
 
 pub use super::connection::CaseConnection;
 pub use api_key::{ApiKey, ApiKeyConnection, ApiKeyScope};
+pub use audit_entry::{AuditEntry, AuditEntryConnection, AuditLogFilter};
 pub use case::{Case, CaseOrganisation};
 pub use category::Category;
 pub use collection::Collection;

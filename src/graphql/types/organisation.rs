@@ -80,6 +80,12 @@ impl Organisation {
         Ok(self.full(context).await?.model.website.clone())
     }
 
+    /// Revision number: 1 when created, raised by every change; what `expectedVersion`
+    /// of a mutation is compared with.
+    async fn version(&self, context: &Context<'_>) -> Result<i32> {
+        Ok(self.full(context).await?.model.version)
+    }
+
     /// Synthetic demo data, not a real organisation.
     async fn is_sample(&self, context: &Context<'_>) -> Result<bool> {
         Ok(self.full(context).await?.model.is_sample)

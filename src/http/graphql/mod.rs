@@ -28,12 +28,14 @@ use super::{AppState, REQUEST_ID_HEADER};
 use crate::error::{Error, code};
 use crate::graphql::access::Access;
 use crate::graphql::loaders::Loaders;
+use crate::graphql::mutation::RequestId;
 use crate::keys::Scope;
 use crate::locale::LocalePreference;
 use crate::protection::budget::{BucketState, Charge};
 use crate::protection::cost::{Analysis, actual_cost};
 use crate::protection::gate::{Caller, Gate, Identity};
 use crate::protection::limits;
+use crate::store::journal::Actor;
 use crate::telemetry::metrics;
 
 const RATE_LIMIT_LIMIT: HeaderName = HeaderName::from_static("ratelimit-limit");
@@ -421,7 +423,13 @@ async fn execute(
     let limits = &state.gate.limits;
     let access = Access {
         read_drafts: identity.scopes.has(Scope::ReadDrafts),
+        write: identity.scopes.has(Scope::Write),
         admin: identity.scopes.has(Scope::Admin),
+    };
+    // Who a mutation's audit entries name (anonymous callers never reach a mutation).
+    let actor = match &identity.caller {
+        Caller::Key { id, prefix, name } => Some(Actor::key(*id, prefix.clone(), name.clone())),
+        Caller::Anonymous(_) => None,
     };
     let mut costs = Vec::with_capacity(plans.planned.len());
     for plan in std::mem::take(&mut plans.planned) {
@@ -433,10 +441,15 @@ async fn execute(
             OperationType::Query => state.store.for_read_request(),
             _ => state.store.clone(),
         };
+        let mut request = request;
+        if let Some(actor) = &actor {
+            request = request.data(actor.clone());
+        }
         let request = request
             .data(context.locale.clone())
             .data(access)
             .data(identity.clone())
+            .data(RequestId(context.request_id.clone()))
             .data(Loaders::new(&store, access.visible_statuses()))
             .data(store);
         let remembered = matches!(validation, Validation::AlreadyValid);

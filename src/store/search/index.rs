@@ -181,6 +181,20 @@ fn append(field: &mut String, text: &str) {
     field.push_str(text);
 }
 
+/// Deletes the index rows of the objects `ids` (deleted objects).
+pub async fn remove<C: ConnectionTrait>(connection: &C, indexed: Indexed, ids: &[i64]) -> Result<()> {
+    let backend = connection.get_database_backend();
+    let key = if backend == DatabaseBackend::Postgres { "owner_id" } else { "rowid" };
+    for chunk in ids.chunks(CHUNK) {
+        let delete = Query::delete()
+            .from_table(Alias::new(indexed.table()))
+            .and_where(Expr::cust(key).is_in(chunk.iter().copied()))
+            .to_owned();
+        connection.execute(&delete).await?;
+    }
+    Ok(())
+}
+
 /// Deletes and re-inserts the index rows of `documents`.
 pub async fn replace<C: ConnectionTrait>(
     connection: &C,

@@ -95,19 +95,20 @@ positional! {
     case_translation::Model { case_id, locale, title, summary, body }
     organisation::Model {
         id, slug, organisation_type, country, region, website, is_sample, created_at, updated_at,
+        version,
     }
     organisation_translation::Model { organisation_id, locale, name, description }
     follow_up_action::Model {
         id, slug, kind, status, starts_on, ends_on, place, organiser_id, collection_id, is_sample,
-        created_at, updated_at,
+        created_at, updated_at, version,
     }
     follow_up_action_translation::Model { follow_up_action_id, locale, title, description }
     collection::Model {
         id, slug, year, publisher, released_on, released_at_event, declared_case_count,
-        call_for_cases_started, sources, themes, created_at, updated_at,
+        call_for_cases_started, sources, themes, created_at, updated_at, version,
     }
     collection_translation::Model { collection_id, locale, title }
-    category::Model { id, collection_id, slug, position }
+    category::Model { id, collection_id, slug, position, version }
     category_translation::Model { category_id, locale, name, description }
 }
 
