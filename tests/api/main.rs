@@ -14,6 +14,8 @@ mod contract;
 mod dashboard;
 mod directory;
 mod editing;
+mod editing_directory;
+mod editing_rules;
 mod examples;
 mod exchange;
 mod helpers;

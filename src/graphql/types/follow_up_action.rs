@@ -32,6 +32,12 @@ impl FollowUpAction {
         self.0.model.version
     }
 
+    /// Stable human-readable key (as in the import format, and what case and organisation
+    /// mutations name it by).
+    async fn slug(&self) -> &str {
+        &self.0.model.slug
+    }
+
     /// What kind of measure this is.
     async fn kind(&self) -> FollowUpActionKind {
         self.0.model.kind.into()
