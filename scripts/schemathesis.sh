@@ -8,9 +8,11 @@
 # Starts the server $CASEGRAPH_BIN (default: $CARGO_TARGET_DIR/debug/casegraph, built with
 # `cargo build` when CASEGRAPH_BIN is not set) on a free loopback port with a throwaway SQLite
 # database (sample data is loaded on first start) and budgets large enough never to throttle,
-# creates a `read,read:drafts` API key in it, and runs `schemathesis run` on every Query field:
-# the fuzzing phase (valid queries and queries with invalid arguments, some sent with variables,
-# some with the key) then the stateful phase (ids and slugs of one answer fed into the next).
+# creates a `read,read:drafts,write,admin` API key in it, and runs `schemathesis run` on every
+# Query and Mutation field: the fuzzing phase (valid operations and operations with invalid
+# arguments, some sent with variables, some with the key, so mutations run with every scope
+# and are refused without one) then the stateful phase (ids and slugs of one answer fed into
+# the next).
 # Settings: scripts/schemathesis/schemathesis.toml; check and generation hooks:
 # scripts/schemathesis/hooks.py; real slugs and ids: scripts/schemathesis/dictionaries.py.
 #
@@ -55,7 +57,7 @@ url="http://127.0.0.1:$port/graphql"
 
 # The key is created first (this migrates the empty database); the server still loads the
 # sample set on its first start, as the database has no content yet.
-key="$("$SERVER_BIN" keys create --name fuzz --scopes read,read:drafts 2>"$out/keys.log")"
+key="$("$SERVER_BIN" keys create --name fuzz --scopes read,read:drafts,write,admin 2>"$out/keys.log")"
 if [[ -z "$key" ]]; then
   say "could not create an API key; its log:"
   cat "$out/keys.log" >&2

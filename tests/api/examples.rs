@@ -126,3 +126,89 @@ async fn the_dashboard_gets_every_chart_in_one_round_trip_and_drills_down_by_fil
     let drilled = run(&app, "dashboard.graphql", json!({ "filter": { "collections": [slug] } }), "en").await;
     assert_eq!(drilled["statistics"]["caseCount"], stats["byCollection"][0]["count"]);
 }
+
+fn mutation_example(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/mutations").join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+}
+
+#[tokio::test]
+async fn every_editorial_task_of_the_examples_runs_under_the_shipped_defaults() {
+    let app = TestApp::spawn_as_shipped().await;
+    let editor = crate::editing::Editor::new(&app, "editorial desk", "read,read:drafts,write,admin");
+    let mut ran = Vec::new();
+    let mut run = async |name: &'static str, variables: Value| -> Value {
+        ran.push(name);
+        let data = editor.call(&mutation_example(name), variables).await;
+        let payload = data.as_object().and_then(|fields| fields.values().next()).cloned().unwrap_or_default();
+        if payload.get("userErrors").is_some() {
+            assert_eq!(payload["userErrors"], json!([]), "{name}: {data}");
+        }
+        payload
+    };
+
+    let draft = run(
+        "create-a-draft.graphql",
+        json!({ "input": { "slug": "sample-bonded-warehouse-pilot", "collection": "wic-cbec-2025",
+            "category": "logistics-integration", "isSample": true,
+            "translations": [{ "locale": "en", "title": "[Sample] Bonded warehouse pilot" },
+                             { "locale": "ar", "title": "[عينة] مستودع" }] } }),
+    )
+    .await;
+    let id = draft["case"]["id"].clone();
+    let fixed = run(
+        "fix-a-translation.graphql",
+        json!({ "id": id, "expectedVersion": 1, "title": "[عينة] تجربة المستودع الجمركي" }),
+    )
+    .await;
+    assert_eq!(fixed["case"]["version"], 2);
+    let published = run("publish-a-case.graphql", json!({ "id": id, "expectedVersion": 2 })).await;
+    assert_eq!(published["case"]["status"], "PUBLISHED");
+    let action = run(
+        "add-a-follow-up-action.graphql",
+        json!({ "input": { "slug": "sample-warehouse-showcase", "kind": "SHOWCASE", "status": "PLANNED",
+            "collection": "wic-cbec-2025", "isSample": true, "cases": ["sample-bonded-warehouse-pilot"],
+            "translations": [{ "locale": "en", "title": "[Sample] Warehouse showcase" }] } }),
+    )
+    .await;
+    assert_eq!(action["followUpAction"]["cases"], json!([{ "slug": "sample-bonded-warehouse-pilot" }]));
+    let edition = run(
+        "open-an-edition.graphql",
+        json!({ "input": { "slug": "sample-edition-2026", "year": 2026,
+            "translations": [{ "locale": "en", "title": "[Sample] Practice cases, 2026 edition" }],
+            "categories": [{ "slug": "logistics-integration", "position": 1,
+                             "translations": [{ "locale": "en", "name": "Logistics integration" }] }] } }),
+    )
+    .await;
+    assert_eq!(edition["collection"]["year"], 2026);
+
+    let organisation = "mutation M($input: CreateOrganisationInput!) { createOrganisation(input: $input) { organisation { id } userErrors { message } } }";
+    let mut organisation_ids = Vec::new();
+    for slug in ["sample-harbour-logistics", "sample-harbour-logistics-co"] {
+        let input = json!({ "slug": slug, "type": "LOGISTICS", "isSample": true,
+            "translations": [{ "locale": "en", "name": "[Sample] Harbour Logistics" }] });
+        let data = editor.call(organisation, json!({ "input": input })).await;
+        organisation_ids.push(data["createOrganisation"]["organisation"]["id"].clone());
+    }
+    let merged = run(
+        "merge-duplicates.graphql",
+        json!({ "keepId": organisation_ids[0], "expectedVersion": 1, "mergeIds": [organisation_ids[1]] }),
+    )
+    .await;
+    assert_eq!(merged["mergedOrganisationIds"], json!([organisation_ids[1]]));
+    let audit = run("read-the-audit-log.graphql", json!({ "subject": id })).await;
+    let actions: Vec<&str> =
+        audit["nodes"].as_array().expect("nodes").iter().filter_map(|node| node["action"].as_str()).collect();
+    assert_eq!(actions, ["publishCase", "updateCase", "createCase"]);
+
+    let mut files: Vec<String> =
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/mutations"))
+            .expect("examples/mutations")
+            .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+            .filter(|name| name.ends_with(".graphql"))
+            .collect();
+    files.sort();
+    let mut ran: Vec<String> = ran.into_iter().map(str::to_owned).collect();
+    ran.sort();
+    assert_eq!(ran, files, "every example is run");
+}
