@@ -28,6 +28,8 @@ pub const SAMPLE_SEED: u64 = 2024;
 /// A ready-to-serve Casegraph: database migrated and loaded, listeners bound.
 pub struct App {
     state: AppState,
+    /// How long the change feed keeps its events.
+    change_retention: std::time::Duration,
     listener: TcpListener,
     metrics: Metrics,
     /// `/metrics` on an address of its own (`--metrics-bind`); on `listener` when absent.
@@ -64,7 +66,11 @@ impl App {
         let protection = &serve.protection;
         let schemas = build_schemas(
             store.clone(),
-            SchemaOptions { introspection: protection.introspection.is_on(), max_page: protection.max_page },
+            SchemaOptions {
+                introspection: protection.introspection.is_on(),
+                max_page: protection.max_page,
+                change_retention: std::time::Duration::from_secs(serve.change_retention_days * 24 * 3600),
+            },
         );
         let cost_model = CostModel::from_sdl(&schemas.strict.sdl())
             .map_err(|error| Error::Internal(format!("cannot read the schema for costs: {error}")))?
@@ -73,6 +79,7 @@ impl App {
         let cors_origins = protection.cors_origins.clone();
         Ok(Self {
             state: AppState { store, schemas, gate, cors_origins, documents: Default::default() },
+            change_retention: std::time::Duration::from_secs(serve.change_retention_days * 24 * 3600),
             listener,
             metrics,
             metrics_listener,
@@ -115,6 +122,7 @@ impl App {
             None => None,
         };
         let upkeep = tokio::spawn(self.metrics.clone().keep_tidy());
+        let pruning = tokio::spawn(prune_changes(self.state.store.clone(), self.change_retention));
         let main_metrics = metrics_server.is_none().then(|| self.metrics.clone());
         let store = self.state.store.clone();
         let app = router(self.state, main_metrics)?.into_make_service_with_connect_info::<SocketAddr>();
@@ -129,6 +137,7 @@ impl App {
             None => Ok(()),
         };
         upkeep.abort();
+        pruning.abort();
         served?;
         metrics_served?;
         store.close().await?;
@@ -191,4 +200,28 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutdown requested; finishing in-flight requests");
+}
+
+/// Deletes the change events older than `retention`, a minute after start (not during
+/// it: start-up has work enough) and every hour after.
+async fn prune_changes(store: Store, retention: std::time::Duration) {
+    let hour = std::time::Duration::from_secs(3600);
+    let first = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+    let mut hourly = tokio::time::interval_at(first, hour);
+    loop {
+        hourly.tick().await;
+        let horizon = chrono::TimeDelta::from_std(retention).map(|kept| chrono::Utc::now() - kept);
+        match horizon {
+            Ok(before) => match store.prune_changes(before).await {
+                Ok(0) => {}
+                Ok(deleted) => {
+                    tracing::info!(deleted, "pruned change events older than the feed's retention")
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "pruning the change feed failed; it is retried in an hour")
+                }
+            },
+            Err(_) => return,
+        }
+    }
 }

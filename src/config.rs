@@ -41,6 +41,8 @@ pub mod defaults {
     pub const MAX_PAGE: u64 = 100;
     /// Page size of a connection without `first`/`last`.
     pub const PAGE: u64 = 20;
+    /// Days the change feed keeps its events.
+    pub const CHANGE_RETENTION_DAYS: u64 = 90;
 
     /// `n` with a comma between thousands, as the README and the schema write numbers.
     pub fn thousands(n: u64) -> String {
@@ -269,6 +271,16 @@ pub struct ServeArgs {
     #[arg(long, env = "CASEGRAPH_METRICS_BIND", value_name = "ADDR")]
     pub metrics_bind: Option<SocketAddr>,
 
+    /// How long the change feed keeps its events, in days: a cursor older than this is
+    /// `CURSOR_EXPIRED` (resync from a full listing).
+    #[arg(
+        long,
+        env = "CASEGRAPH_CHANGE_RETENTION_DAYS",
+        default_value_t = defaults::CHANGE_RETENTION_DAYS,
+        value_name = "DAYS"
+    )]
+    pub change_retention_days: u64,
+
     /// Access, budgets and limits.
     #[command(flatten)]
     pub protection: ProtectionArgs,
@@ -281,6 +293,7 @@ impl Default for ServeArgs {
             no_samples: false,
             catalogue_cache_seconds: 5,
             metrics_bind: None,
+            change_retention_days: defaults::CHANGE_RETENTION_DAYS,
             protection: ProtectionArgs::default(),
         }
     }
@@ -503,6 +516,7 @@ mod tests {
             ),
             ("`--key-budget`", format!("{} points, {KEY_REFILL}/s", thousands(KEY_BUDGET as u64))),
             ("`--key-cache-seconds`", format!("{KEY_CACHE_SECONDS} s ")),
+            ("`--change-retention-days`", format!("{CHANGE_RETENTION_DAYS} days")),
             ("`--max-cost`", thousands(MAX_COST)),
             ("`--max-depth`", format!("{MAX_DEPTH} / {MAX_ALIASES} / {MAX_DIRECTIVES}")),
             ("`--max-query-chars`", format!("{} characters", thousands(MAX_QUERY_CHARS as u64))),

@@ -41,6 +41,9 @@ pub mod code {
     pub const IDEMPOTENCY_KEY_REUSED: &str = "IDEMPOTENCY_KEY_REUSED";
     /// A request with this `Idempotency-Key` is still running; retry later (HTTP 409).
     pub const IDEMPOTENCY_KEY_IN_USE: &str = "IDEMPOTENCY_KEY_IN_USE";
+    /// A change-feed cursor older than the feed keeps: resync from a full listing, then
+    /// follow the feed from its `latestCursor`.
+    pub const CURSOR_EXPIRED: &str = "CURSOR_EXPIRED";
 }
 
 /// Everything that can go wrong in Casegraph.
@@ -61,6 +64,9 @@ pub enum Error {
     /// `QUERY_TOO_COMPLEX`: a limit of depth, aliases, directives, length or cost.
     #[error("{0}")]
     QueryTooComplex(String),
+    /// `CURSOR_EXPIRED`: a change-feed cursor older than the feed's retention.
+    #[error("{0}")]
+    CursorExpired(String),
     /// `TIMEOUT`: execution ran out of time.
     #[error("{0}")]
     Timeout(String),
@@ -98,6 +104,7 @@ impl Error {
             Self::Unauthenticated(_) => code::UNAUTHENTICATED,
             Self::QueryTooComplex(_) => code::QUERY_TOO_COMPLEX,
             Self::Timeout(_) => code::TIMEOUT,
+            Self::CursorExpired(_) => code::CURSOR_EXPIRED,
             Self::Database(_)
             | Self::Transaction(_)
             | Self::Query(_)

@@ -18,6 +18,10 @@ pub struct Model {
     pub kind: ChangeKind,
     /// The subject's version after the change.
     pub version: i32,
+    /// Whether anyone (without `read:drafts`) could see the subject before the change.
+    pub visible_before: bool,
+    /// Whether anyone could see it after.
+    pub visible_after: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

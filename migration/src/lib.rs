@@ -12,6 +12,7 @@ mod m20261129_000006_create_case_visibility_index;
 mod m20261130_000007_index_case_status;
 mod m20261205_000008_create_idempotency_keys;
 mod m20261205_000009_create_journal;
+mod m20261205_000010_add_change_visibility;
 
 /// The ordered list of Casegraph migrations.
 #[derive(Debug)]
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000007_index_case_status::Migration),
             Box::new(m20261205_000008_create_idempotency_keys::Migration),
             Box::new(m20261205_000009_create_journal::Migration),
+            Box::new(m20261205_000010_add_change_visibility::Migration),
         ]
     }
 }

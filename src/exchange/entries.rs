@@ -23,6 +23,11 @@ pub trait Journaled: Clone {
     fn fields(&self) -> Value;
     /// Its version (after the write has settled it).
     fn version(&self) -> Option<i32>;
+    /// Whether a caller without `read:drafts` may see it (a published case; any other
+    /// object).
+    fn is_public(&self) -> bool {
+        true
+    }
     /// What changing `old` into `new` was.
     fn kind(old: &Self, new: &Self) -> ChangeKind {
         let _ = (old, new);
@@ -41,6 +46,7 @@ pub fn entry<R: Journaled>(id: i64, old: Option<&R>, new: &R) -> Entry {
         version_after: new.version(),
         changes: diff(&before, &new.fields()),
         kind: Some(old.map_or(ChangeKind::Created, |old| R::kind(old, new))),
+        visible: (old.is_some_and(Journaled::is_public), new.is_public()),
     }
 }
 
@@ -54,6 +60,7 @@ pub fn removal<R: Journaled>(id: i64, old: &R, kind: ChangeKind) -> Entry {
         version_after: None,
         changes: diff(&old.fields(), &Value::Null),
         kind: Some(kind),
+        visible: (old.is_public(), false),
     }
 }
 
@@ -111,6 +118,9 @@ impl Journaled for Case {
     }
     fn version(&self) -> Option<i32> {
         self.stamps().version
+    }
+    fn is_public(&self) -> bool {
+        self.status == CaseStatus::Published
     }
     fn kind(old: &Self, new: &Self) -> ChangeKind {
         use CaseStatus::{Archived, Draft, Published};

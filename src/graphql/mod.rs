@@ -29,11 +29,19 @@ pub struct SchemaOptions {
     pub introspection: bool,
     /// Largest `first`/`last` of a connection.
     pub max_page: u64,
+    /// How long the change feed keeps its events.
+    pub change_retention: std::time::Duration,
 }
 
 impl Default for SchemaOptions {
     fn default() -> Self {
-        Self { introspection: true, max_page: crate::store::sql::page::MAX_PAGE_SIZE }
+        Self {
+            introspection: true,
+            max_page: crate::store::sql::page::MAX_PAGE_SIZE,
+            change_retention: std::time::Duration::from_secs(
+                crate::config::defaults::CHANGE_RETENTION_DAYS * 24 * 3600,
+            ),
+        }
     }
 }
 
@@ -90,6 +98,7 @@ pub fn build_schemas(store: Store, options: SchemaOptions) -> Schemas {
             .data(store.clone())
             .data(statistics.clone())
             .data(MaxPage(options.max_page))
+            .data(types::change::Retention(options.change_retention))
             .validation_mode(mode);
         if !options.introspection {
             builder = builder.disable_introspection().disable_suggestions();

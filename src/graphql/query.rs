@@ -20,6 +20,7 @@ use super::prefetch::{self, CaseNeeds, case_detail};
 use super::search::{self, SearchConnection};
 use super::statistics::CaseStatistics;
 use super::types::audit_entry;
+use super::types::change::{self, ChangeConnection, ChangeFilter, Retention};
 use super::types::enums::CaseStatus;
 use super::types::{
     ApiKeyConnection, AuditEntryConnection, AuditLogFilter, Case, CaseConnection, Category, Collection,
@@ -223,6 +224,41 @@ impl Query {
         Ok(ApiKeyConnection::page(keys, first, after.as_deref())?)
     }
 
+    /// Every change to the content in commit order, oldest first, as the caller may see it:
+    /// without `read:drafts`, nothing of drafts, and a case leaving the published set is
+    /// `REMOVED`. Follow it from the last `endCursor` to stay in sync; no event is skipped.
+    async fn changes(
+        &self,
+        context: &Context<'_>,
+        #[graphql(desc = "Cursor of the last event seen (none: from the oldest the feed keeps).")]
+        after: Option<String>,
+        #[graphql(desc = "Page size (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Which events.")] filter: Option<ChangeFilter>,
+    ) -> Result<ChangeConnection> {
+        let most = super::max_page(context);
+        let first = match first {
+            None => crate::config::defaults::PAGE,
+            Some(first) => u64::try_from(first).ok().filter(|first| *first <= most).ok_or_else(|| {
+                Error::BadUserInput(format!("`first` must be between 0 and {most}, got {first}"))
+            })?,
+        };
+        let retention = context.data_opt::<Retention>().map_or(
+            std::time::Duration::from_secs(crate::config::defaults::CHANGE_RETENTION_DAYS * 86_400),
+            |retention| retention.0,
+        );
+        let after = after
+            .as_deref()
+            .map(|cursor| change::position(cursor, retention, chrono::Utc::now()))
+            .transpose()?;
+        let audience = change::audience(Access::of(context));
+        let store = context.data::<Store>()?;
+        let filter = filter.unwrap_or_default().into_store();
+        let events = store.change_feed(audience, &filter, after, first + 1).await?;
+        let latest = store.latest_change().await?;
+        let first = usize::try_from(first).unwrap_or(usize::MAX);
+        Ok(ChangeConnection::page(events, first, after.is_some(), audience, latest.as_ref()))
+    }
+
     /// Who changed what, newest first (scope `admin`): every change made through the API,
     /// `casegraph import` or `casegraph keys`, with the fields' old and new values.
     async fn audit_log(
@@ -324,7 +360,7 @@ impl Query {
 }
 
 /// Resolves global IDs in order, batching by type through the loaders.
-async fn resolve_nodes(context: &Context<'_>, ids: &[ID]) -> Result<Vec<Option<Node>>, Error> {
+pub async fn resolve_nodes(context: &Context<'_>, ids: &[ID]) -> Result<Vec<Option<Node>>, Error> {
     let loaders =
         context.data::<Loaders>().map_err(|_| Error::Internal("no loaders in context".to_owned()))?;
     let access = Access::of(context);

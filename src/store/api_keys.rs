@@ -172,5 +172,6 @@ fn key_entry(key: &ApiKey, before: Option<serde_json::Value>, after: serde_json:
         version_after: None,
         changes,
         kind: None,
+        visible: (false, false),
     }
 }

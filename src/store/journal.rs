@@ -80,6 +80,9 @@ pub struct Entry {
     pub changes: Vec<FieldChange>,
     /// The change event to publish; `None` for changes partners do not follow (API keys).
     pub kind: Option<ChangeKind>,
+    /// Whether a caller without `read:drafts` could see the subject before the change
+    /// (a published case, any other object that existed) and after it.
+    pub visible: (bool, bool),
 }
 
 /// A writing transaction's place in the journal: its `seq`, time and origin.
@@ -138,6 +141,8 @@ pub async fn record<C: ConnectionTrait>(
                 subject_slug: Set(entry.label.clone()),
                 kind: Set(kind),
                 version: Set(entry.version_after.or(entry.version_before).unwrap_or(1)),
+                visible_before: Set(entry.visible.0),
+                visible_after: Set(entry.visible.1),
                 ..Default::default()
             });
         }
@@ -206,29 +211,6 @@ pub async fn audit_entries<C: ConnectionTrait>(
     Ok(select.order_by_desc(audit_entry::Column::Id).limit(limit).all(connection).await?)
 }
 
-/// The change events after the event `(seq, id)` (all when `None`), in commit order, at
-/// most `limit`.
-pub async fn change_events<C: ConnectionTrait>(
-    connection: &C,
-    after: Option<(i64, i64)>,
-    limit: u64,
-) -> Result<Vec<change_event::Model>> {
-    let mut select = change_event::Entity::find();
-    if let Some((seq, id)) = after {
-        select = select.filter(
-            change_event::Column::Seq
-                .gt(seq)
-                .or(change_event::Column::Seq.eq(seq).and(change_event::Column::Id.gt(id))),
-        );
-    }
-    Ok(select
-        .order_by_asc(change_event::Column::Seq)
-        .order_by_asc(change_event::Column::Id)
-        .limit(limit)
-        .all(connection)
-        .await?)
-}
-
 impl super::Store {
     /// A page of audit entries, newest first (see [`audit_entries`]).
     pub async fn audit_entries(
@@ -238,14 +220,5 @@ impl super::Store {
         limit: u64,
     ) -> Result<Vec<audit_entry::Model>> {
         audit_entries(self.connection(), filter, before_id, limit).await
-    }
-
-    /// Change events in commit order (see [`change_events`]).
-    pub async fn change_events(
-        &self,
-        after: Option<(i64, i64)>,
-        limit: u64,
-    ) -> Result<Vec<change_event::Model>> {
-        change_events(self.connection(), after, limit).await
     }
 }

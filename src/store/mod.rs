@@ -5,6 +5,7 @@ pub mod brief;
 pub mod cases;
 pub mod catalogue;
 pub mod catalogue_cache;
+pub mod changes;
 pub mod content_version;
 pub mod directory;
 pub mod idempotency;

@@ -70,19 +70,44 @@ async fn the_case_detail_page_shows_one_case_in_arabic_when_it_has_arabic() {
 }
 
 #[tokio::test]
-async fn the_mobile_sync_returns_changes_oldest_first_and_resumes_from_its_cursor() {
+async fn the_mobile_sync_gets_new_cases_and_drops_removed_ones_from_its_cursor() {
     let app = TestApp::spawn_as_shipped().await;
-    let since = "2000-01-01T00:00:00Z";
-    let data = run(&app, "mobile-sync.graphql", json!({ "since": since, "after": null }), "zh").await;
-    let nodes = data["cases"]["nodes"].as_array().expect("nodes").clone();
-    assert!(!nodes.is_empty());
-    let stamps: Vec<&str> = nodes.iter().map(|node| node["updatedAt"].as_str().expect("updatedAt")).collect();
-    assert!(stamps.windows(2).all(|pair| pair[0] <= pair[1]), "oldest first");
-    let later = stamps[stamps.len() / 2];
-    let resumed = run(&app, "mobile-sync.graphql", json!({ "since": later, "after": null }), "zh").await;
-    let resumed = resumed["cases"]["nodes"].as_array().expect("nodes").clone();
-    assert!(resumed.iter().all(|node| node["updatedAt"].as_str() >= Some(later)));
-    assert!(resumed.len() < nodes.len());
+    let editor = crate::editing::Editor::new(&app, "desk", "read,read:drafts,write");
+    let publish =
+        "mutation P($input: CaseVersionInput!) { publishCase(input: $input) { userErrors { code } } }";
+    let archive =
+        "mutation A($input: CaseVersionInput!) { archiveCase(input: $input) { userErrors { code } } }";
+    let created = editor
+        .ok(
+            "createCase",
+            &crate::editing::create_case(),
+            crate::editing::new_case("sample-synced", "[Sample] Synced"),
+        )
+        .await;
+    let id = created["case"]["id"].clone();
+    editor.ok("publishCase", publish, json!({ "id": id, "expectedVersion": 1 })).await;
+
+    let data = run(&app, "mobile-sync.graphql", json!({ "after": null }), "zh").await;
+    let edges = data["changes"]["edges"].as_array().expect("edges").clone();
+    assert_eq!(edges.len(), 1, "the draft's creation is not the app's business: {data}");
+    let event = &edges[0]["node"];
+    assert_eq!(event["kind"], "CREATED");
+    assert_eq!(event["node"]["slug"], "sample-synced");
+    assert_eq!(event["node"]["locale"], "en", "no Chinese text: English, and it says so");
+    let cursor = data["changes"]["pageInfo"]["endCursor"].clone();
+    assert_eq!(data["changes"]["latestCursor"], cursor);
+
+    let nothing = run(&app, "mobile-sync.graphql", json!({ "after": cursor }), "zh").await;
+    assert_eq!(nothing["changes"]["edges"], json!([]));
+    assert!(nothing["changes"]["pageInfo"]["endCursor"].is_null(), "keep the old cursor");
+
+    editor.ok("archiveCase", archive, json!({ "id": id, "expectedVersion": 2 })).await;
+    let resumed = run(&app, "mobile-sync.graphql", json!({ "after": cursor }), "zh").await;
+    let edges = resumed["changes"]["edges"].as_array().expect("edges");
+    assert_eq!(edges.len(), 1);
+    assert_eq!(edges[0]["node"]["kind"], "REMOVED");
+    assert_eq!(edges[0]["node"]["subjectId"], id);
+    assert!(edges[0]["node"]["node"].is_null());
 }
 
 #[tokio::test]

@@ -146,29 +146,54 @@ async fn the_dashboard_reloads_thirty_times_a_minute_on_one_anonymous_budget() {
 }
 
 #[tokio::test]
-async fn a_mobile_app_syncs_what_changed_since_its_last_visit_on_the_shipped_defaults() {
+async fn a_mobile_app_lists_everything_once_then_syncs_only_changes_on_the_shipped_defaults() {
     let app = TestApp::spawn_as_shipped().await;
-    let sync = example("mobile-sync.graphql");
+    // First start: the whole published list, page by page, and where the feed stands.
+    let listing = "query L($after: String) { cases(first: 100, after: $after) {
+        nodes { slug } pageInfo { hasNextPage endCursor } totalCount } changes(first: 1) { latestCursor } }";
     let mut after = Value::Null;
-    let mut synced = 0;
+    let mut stored: Vec<String> = Vec::new();
+    let mut feed = Value::Null;
     loop {
-        let (data, _) = run(
-            &app,
-            "mobile sync",
-            &sync,
-            json!({ "since": "2000-01-01T00:00:00Z", "after": after }),
-            &[("Accept-Language", "zh")],
-        )
-        .await;
+        let (data, _) =
+            run(&app, "listing", listing, json!({ "after": after }), &[("Accept-Language", "zh")]).await;
         let cases = &data["cases"];
-        synced += cases["nodes"].as_array().expect("nodes").len();
+        stored.extend(
+            cases["nodes"]
+                .as_array()
+                .expect("nodes")
+                .iter()
+                .filter_map(|n| n["slug"].as_str().map(str::to_owned)),
+        );
+        if feed.is_null() {
+            feed = data["changes"]["latestCursor"].clone();
+        }
         if cases["pageInfo"]["hasNextPage"] != true {
+            assert_eq!(Some(stored.len() as u64), cases["totalCount"].as_u64());
             break;
         }
         after = cases["pageInfo"]["endCursor"].clone();
     }
-    let (total, _) = run(&app, "count", "{ cases { totalCount } }", json!({}), &[]).await;
-    assert_eq!(Some(synced as u64), total["cases"]["totalCount"].as_u64());
+    // An editor publishes a case; the next sync brings exactly that.
+    let editor = crate::editing::Editor::new(&app, "desk", "read,read:drafts,write");
+    let created = editor
+        .ok(
+            "createCase",
+            &crate::editing::create_case(),
+            crate::editing::new_case("sample-new-on-phone", "[Sample] New"),
+        )
+        .await;
+    let publish =
+        "mutation P($input: CaseVersionInput!) { publishCase(input: $input) { userErrors { code } } }";
+    editor.ok("publishCase", publish, json!({ "id": created["case"]["id"], "expectedVersion": 1 })).await;
+    let sync = example("mobile-sync.graphql");
+    let (data, _) =
+        run(&app, "mobile sync", &sync, json!({ "after": feed }), &[("Accept-Language", "zh")]).await;
+    let events = data["changes"]["edges"].as_array().expect("edges");
+    assert_eq!(events.len(), 1, "{data}");
+    assert_eq!(events[0]["node"]["kind"], "CREATED");
+    assert_eq!(events[0]["node"]["node"]["slug"], "sample-new-on-phone");
+    assert!(!stored.contains(&"sample-new-on-phone".to_owned()));
 }
 
 #[tokio::test]

@@ -8,6 +8,7 @@
 mod api_keys;
 mod cases;
 mod catalogue;
+mod changes;
 mod cli;
 mod connections;
 mod contract;

@@ -658,7 +658,7 @@ async fn the_example_operations_fit_the_default_cost_and_anonymous_budget() {
         let variables = match name {
             "partner-listing.graphql" => json!({ "category": null, "after": null }),
             "case-detail.graphql" => json!({ "slug": "no-such-case" }),
-            "mobile-sync.graphql" => json!({ "since": "2020-01-01T00:00:00Z", "after": null }),
+            "mobile-sync.graphql" => json!({ "after": null }),
             "search-box.graphql" => json!({ "q": "sample logistics" }),
             _ => json!({ "filter": null }),
         };

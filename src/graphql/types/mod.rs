@@ -4,6 +4,7 @@ pub mod api_key;
 pub mod audit_entry;
 pub mod case;
 pub mod category;
+pub mod change;
 pub mod collection;
 pub mod country;
 pub mod enums;
