@@ -16,6 +16,7 @@ use crate::protection::gate::Gate;
 use crate::protection::limits::Limits;
 use crate::reference::Reference;
 use crate::store::Store;
+use crate::store::change_stream::ChangeStream;
 use crate::synthetic::{self, SyntheticOptions};
 use crate::telemetry;
 use crate::telemetry::metrics::Metrics;
@@ -28,6 +29,14 @@ pub const SAMPLE_SEED: u64 = 2024;
 /// A ready-to-serve Casegraph: database migrated and loaded, listeners bound.
 pub struct App {
     state: AppState,
+    /// Turned true to stop: servers and WebSockets watch it.
+    stop: watch::Sender<bool>,
+    /// The change events of the database, broadcast to this process's subscriptions, and
+    /// the store (of its own) that follows them.
+    change_stream: ChangeStream,
+    follower: Store,
+    /// The PostgreSQL URL whose notifications wake the follower (none on SQLite).
+    listen_url: Option<String>,
     /// How long the change feed keeps its events.
     change_retention: std::time::Duration,
     listener: TcpListener,
@@ -64,12 +73,19 @@ impl App {
             None => None,
         };
         let protection = &serve.protection;
+        let change_stream = ChangeStream::default();
+        let (stop, _) = watch::channel(false);
+        // A connection of its own, so following the feed is nobody's request.
+        let mut follower_config = config.clone();
+        follower_config.database_connections = Some(1);
+        let follower = Store::connect(&follower_config).await?;
         let schemas = build_schemas(
             store.clone(),
             SchemaOptions {
                 introspection: protection.introspection.is_on(),
                 max_page: protection.max_page,
                 change_retention: std::time::Duration::from_secs(serve.change_retention_days * 24 * 3600),
+                change_stream: change_stream.clone(),
             },
         );
         let cost_model = CostModel::from_sdl(&schemas.strict.sdl())
@@ -78,7 +94,19 @@ impl App {
         let gate = Gate::new(store.clone(), protection, cost_model).await?;
         let cors_origins = protection.cors_origins.clone();
         Ok(Self {
-            state: AppState { store, schemas, gate, cors_origins, documents: Default::default() },
+            state: AppState {
+                store,
+                schemas,
+                gate,
+                cors_origins,
+                documents: Default::default(),
+                subscribers: Default::default(),
+                stopping: stop.subscribe(),
+            },
+            stop,
+            change_stream,
+            follower,
+            listen_url: config.database_url.starts_with("postgres").then(|| config.database_url.clone()),
             change_retention: std::time::Duration::from_secs(serve.change_retention_days * 24 * 3600),
             listener,
             metrics,
@@ -110,8 +138,9 @@ impl App {
     pub async fn serve_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<()> {
         let address = self.local_addr()?;
         tracing::info!(%address, "serving GraphQL at http://{address}/graphql");
-        // One shutdown signal, up to two servers: each waits for the flag.
-        let (stop, stopping) = watch::channel(false);
+        // One shutdown signal, up to two servers and every WebSocket: each waits for the flag.
+        let stop = self.stop;
+        let stopping = stop.subscribe();
         let signal = stop.clone();
         tokio::spawn(async move {
             shutdown.await;
@@ -123,6 +152,12 @@ impl App {
         };
         let upkeep = tokio::spawn(self.metrics.clone().keep_tidy());
         let pruning = tokio::spawn(prune_changes(self.state.store.clone(), self.change_retention));
+        let following = tokio::spawn(self.change_stream.follow(
+            self.follower.clone(),
+            self.state.store.change_signal(),
+            self.listen_url,
+            stopping.clone(),
+        ));
         let main_metrics = metrics_server.is_none().then(|| self.metrics.clone());
         let store = self.state.store.clone();
         let app = router(self.state, main_metrics)?.into_make_service_with_connect_info::<SocketAddr>();
@@ -138,6 +173,8 @@ impl App {
         };
         upkeep.abort();
         pruning.abort();
+        following.abort();
+        self.follower.close().await?;
         served?;
         metrics_served?;
         store.close().await?;

@@ -12,18 +12,19 @@ pub mod prefetch;
 pub mod query;
 pub mod search;
 pub mod statistics;
+pub mod subscription;
 pub mod types;
 
-use async_graphql::{Context, EmptySubscription, Schema};
+use async_graphql::{Context, Schema};
 
 use crate::store::Store;
 use types::{Localised, Node};
 
 /// Casegraph's executable schema.
-pub type CasegraphSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
+pub type CasegraphSchema = Schema<query::Query, mutation::Mutation, subscription::Subscription>;
 
 /// Schema-wide settings from the server's configuration.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct SchemaOptions {
     /// Serve `__schema`/`__type` (and suggest field names in errors).
     pub introspection: bool,
@@ -31,6 +32,8 @@ pub struct SchemaOptions {
     pub max_page: u64,
     /// How long the change feed keeps its events.
     pub change_retention: std::time::Duration,
+    /// The change events of this process, for subscriptions.
+    pub change_stream: crate::store::change_stream::ChangeStream,
 }
 
 impl Default for SchemaOptions {
@@ -41,6 +44,7 @@ impl Default for SchemaOptions {
             change_retention: std::time::Duration::from_secs(
                 crate::config::defaults::CHANGE_RETENTION_DAYS * 24 * 3600,
             ),
+            change_stream: Default::default(),
         }
     }
 }
@@ -99,6 +103,7 @@ pub fn build_schemas(store: Store, options: SchemaOptions) -> Schemas {
             .data(statistics.clone())
             .data(MaxPage(options.max_page))
             .data(types::change::Retention(options.change_retention))
+            .data(options.change_stream.clone())
             .validation_mode(mode);
         if !options.introspection {
             builder = builder.disable_introspection().disable_suggestions();
@@ -112,8 +117,8 @@ pub fn build_schemas(store: Store, options: SchemaOptions) -> Schemas {
 }
 
 /// The types of the schema and their descriptions, shared by the server and [`sdl`].
-fn builder() -> async_graphql::SchemaBuilder<query::Query, mutation::Mutation, EmptySubscription> {
-    Schema::build(query::Query, mutation::Mutation::default(), EmptySubscription)
+fn builder() -> async_graphql::SchemaBuilder<query::Query, mutation::Mutation, subscription::Subscription> {
+    Schema::build(query::Query, mutation::Mutation::default(), subscription::Subscription)
         .register_output_type::<Node>()
         .register_output_type::<Localised>()
         .override_output_type_description::<query::Query>(query::description())

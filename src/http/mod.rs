@@ -5,6 +5,7 @@ mod graphql;
 mod health;
 pub mod metrics;
 mod request_id;
+mod subscriptions;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Method, header};
@@ -37,6 +38,10 @@ pub struct AppState {
     pub cors_origins: Vec<String>,
     /// Parsed GraphQL documents by text.
     pub documents: graphql::Documents,
+    /// Open WebSocket connections per caller.
+    pub subscribers: subscriptions::Connections,
+    /// Turns true when the server shuts down (open WebSockets close then).
+    pub stopping: tokio::sync::watch::Receiver<bool>,
 }
 
 /// The whole router: `/graphql`, `/healthz`, `/readyz`, and `/metrics` when `metrics` is
@@ -45,6 +50,7 @@ pub fn router(state: AppState, metrics: Option<Metrics>) -> Result<Router> {
     let cors = cors(&state.cors_origins)?;
     let mut routes = Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
+        .route("/graphql/ws", get(subscriptions::upgrade))
         .route("/dashboard", get(dashboard::page))
         .route("/dashboard/dashboard.js", get(dashboard::script))
         .route("/dashboard/dashboard.css", get(dashboard::stylesheet))

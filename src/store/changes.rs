@@ -41,6 +41,17 @@ pub struct FeedFilter {
 /// A place in the feed: the `(seq, id)` of an event.
 pub type Position = (i64, i64);
 
+impl FeedFilter {
+    /// Whether `audience` may see `event` and this filter keeps it (what the SQL of
+    /// [`Store::change_feed`] selects, for one event in memory).
+    pub fn keeps(&self, event: &change_event::Model, audience: Audience) -> bool {
+        let visible = audience == Audience::Drafts || event.visible_before || event.visible_after;
+        visible
+            && (self.subjects.is_empty() || self.subjects.contains(&event.subject_type))
+            && (self.kinds.is_empty() || self.kinds.contains(&kind_seen(event, audience)))
+    }
+}
+
 /// What `event` is to `audience`.
 pub fn kind_seen(event: &change_event::Model, audience: Audience) -> FeedKind {
     match audience {

@@ -165,9 +165,22 @@ pub async fn record<C: ConnectionTrait>(
             ..Default::default()
         });
     }
+    let published = events.len();
     bulk::insert_all(connection, audits).await?;
-    bulk::insert_all(connection, events).await
+    bulk::insert_all(connection, events).await?;
+    if published > 0 {
+        // Other replicas' change streams wake on commit (NOTIFY is transactional); SQLite
+        // has one process, whose stream the store wakes after the commit.
+        if connection.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+            connection.execute_unprepared(&format!("NOTIFY {CHANNEL}")).await?;
+        }
+        crate::telemetry::metrics::record_change_events(published);
+    }
+    Ok(())
 }
+
+/// The PostgreSQL channel writers notify when they commit change events.
+pub const CHANNEL: &str = "casegraph_changes";
 
 /// Which audit entries to list; every part given must hold.
 #[derive(Clone, Debug, Default)]

@@ -5,6 +5,7 @@ pub mod brief;
 pub mod cases;
 pub mod catalogue;
 pub mod catalogue_cache;
+pub mod change_stream;
 pub mod changes;
 pub mod content_version;
 pub mod directory;
@@ -56,6 +57,8 @@ pub struct Store {
     catalogue_cache: Arc<catalogue_cache::CatalogueCache>,
     /// Texts of the relation statements, by shape (see [`sql::statement::Shapes`]).
     shapes: Arc<sql::statement::Shapes>,
+    /// Woken after every committed write through this store (see [`change_stream`]).
+    changed: Arc<tokio::sync::Notify>,
 }
 
 impl Store {
@@ -94,6 +97,7 @@ impl Store {
             generation: Arc::new(AtomicU64::new(0)),
             catalogue_cache: Arc::new(catalogue_cache::CatalogueCache::default()),
             shapes: Arc::new(sql::statement::Shapes::default()),
+            changed: Arc::new(tokio::sync::Notify::new()),
         })
     }
 
@@ -157,6 +161,12 @@ impl Store {
     /// transaction ([`content_version::bump_content_version`]).
     pub fn content_changed(&self) {
         self.generation.fetch_add(1, Ordering::AcqRel);
+        self.changed.notify_one();
+    }
+
+    /// What [`Store::content_changed`] wakes: the change stream of this process.
+    pub fn change_signal(&self) -> Arc<tokio::sync::Notify> {
+        self.changed.clone()
     }
 
     /// Which database engine this is.

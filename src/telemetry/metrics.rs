@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use ::metrics::{Unit, counter, describe_counter, describe_histogram, histogram};
+use ::metrics::{Unit, counter, describe_counter, describe_gauge, describe_histogram, gauge, histogram};
 use metrics_exporter_prometheus::{BuildError, Matcher, PrometheusBuilder, PrometheusHandle};
 
 /// Counter: HTTP requests answered, by `method` and `status`.
@@ -26,6 +26,12 @@ pub const GRAPHQL_VALIDATIONS: &str = "graphql_validations_total";
 pub const DB_STATEMENTS: &str = "db_statements_total";
 /// Histogram: time one SQL statement took.
 pub const DB_STATEMENT_DURATION: &str = "db_statement_duration_seconds";
+/// Counter: change events committed (its rate is events per second).
+pub const CHANGE_EVENTS: &str = "change_events_total";
+/// Counter: change events handed to subscription streams of this process.
+pub const SUBSCRIPTION_EVENTS: &str = "subscription_events_total";
+/// Gauge: WebSocket connections open at `/graphql/ws`.
+pub const SUBSCRIBERS: &str = "graphql_ws_connections";
 /// Counter: requests refused by the rate limiter.
 pub const RATE_LIMIT_REJECTIONS: &str = "rate_limit_rejections_total";
 
@@ -124,7 +130,17 @@ fn describe() {
     describe_counter!(DB_STATEMENTS, Unit::Count, "SQL statements run, counted at the connection.");
     describe_histogram!(DB_STATEMENT_DURATION, Unit::Seconds, "Time one SQL statement took.");
     describe_counter!(RATE_LIMIT_REJECTIONS, Unit::Count, "Requests refused by the rate limiter.");
+    describe_counter!(
+        CHANGE_EVENTS,
+        Unit::Count,
+        "Change events committed (by any writer through this process)."
+    );
+    describe_counter!(SUBSCRIPTION_EVENTS, Unit::Count, "Change events handed to subscription streams here.");
+    describe_gauge!(SUBSCRIBERS, Unit::Count, "WebSocket connections open at /graphql/ws.");
     // Unlabelled counters are exported from the start, at zero.
+    counter!(CHANGE_EVENTS).increment(0);
+    counter!(SUBSCRIPTION_EVENTS).increment(0);
+    gauge!(SUBSCRIBERS).set(0.0);
     counter!(DB_STATEMENTS).increment(0);
     counter!(RATE_LIMIT_REJECTIONS).increment(0);
 }
@@ -153,6 +169,21 @@ pub fn record_graphql_validation(remembered: bool) {
 pub fn record_statement(elapsed: Duration) {
     counter!(DB_STATEMENTS).increment(1);
     histogram!(DB_STATEMENT_DURATION).record(elapsed.as_secs_f64());
+}
+
+/// `count` change events committed.
+pub fn record_change_events(count: usize) {
+    counter!(CHANGE_EVENTS).increment(count as u64);
+}
+
+/// One change event handed to the subscription streams of this process.
+pub fn record_subscription_event() {
+    counter!(SUBSCRIPTION_EVENTS).increment(1);
+}
+
+/// A WebSocket connection opened (`+1`) or closed (`-1`).
+pub fn record_subscriber(change: f64) {
+    gauge!(SUBSCRIBERS).increment(change);
 }
 
 /// One request refused by the rate limiter.

@@ -34,4 +34,5 @@ mod schema;
 mod search;
 mod seed;
 mod statistics;
+mod subscriptions;
 mod visibility;
