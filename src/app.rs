@@ -8,6 +8,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::config::{Config, ServeArgs};
+use crate::delivery;
 use crate::error::{Error, Result};
 use crate::graphql::{SchemaOptions, build_schemas};
 use crate::http::{AppState, router};
@@ -31,10 +32,13 @@ pub struct App {
     state: AppState,
     /// Turned true to stop: servers and WebSockets watch it.
     stop: watch::Sender<bool>,
-    /// The change events of the database, broadcast to this process's subscriptions, and
-    /// the store (of its own) that follows them.
+    /// The change events of the database, broadcast to this process's subscriptions.
     change_stream: ChangeStream,
-    follower: Store,
+    /// A store of its own for the background work (following the feed, sending webhooks),
+    /// so that none of it counts as a request's statements.
+    background: Store,
+    /// How webhooks are sent.
+    webhooks: delivery::Settings,
     /// The PostgreSQL URL whose notifications wake the follower (none on SQLite).
     listen_url: Option<String>,
     /// How long the change feed keeps its events.
@@ -75,10 +79,10 @@ impl App {
         let protection = &serve.protection;
         let change_stream = ChangeStream::default();
         let (stop, _) = watch::channel(false);
-        // A connection of its own, so following the feed is nobody's request.
-        let mut follower_config = config.clone();
-        follower_config.database_connections = Some(1);
-        let follower = Store::connect(&follower_config).await?;
+        // Connections of its own, so background work is nobody's request.
+        let mut background_config = config.clone();
+        background_config.database_connections = Some(2);
+        let background = Store::connect(&background_config).await?;
         let schemas = build_schemas(
             store.clone(),
             SchemaOptions {
@@ -86,6 +90,7 @@ impl App {
                 max_page: protection.max_page,
                 change_retention: std::time::Duration::from_secs(serve.change_retention_days * 24 * 3600),
                 change_stream: change_stream.clone(),
+                webhook_allow_private_targets: serve.webhook_allow_private_targets,
             },
         );
         let cost_model = CostModel::from_sdl(&schemas.strict.sdl())
@@ -105,7 +110,18 @@ impl App {
             },
             stop,
             change_stream,
-            follower,
+            background,
+            webhooks: delivery::Settings {
+                allow_private_targets: serve.webhook_allow_private_targets,
+                retry_delays: serve
+                    .webhook_retry_seconds
+                    .iter()
+                    .map(|seconds| {
+                        let seconds = if seconds.is_finite() { seconds.clamp(0.0, 86_400.0) } else { 0.0 };
+                        std::time::Duration::from_secs_f64(seconds)
+                    })
+                    .collect(),
+            },
             listen_url: config.database_url.starts_with("postgres").then(|| config.database_url.clone()),
             change_retention: std::time::Duration::from_secs(serve.change_retention_days * 24 * 3600),
             listener,
@@ -152,8 +168,10 @@ impl App {
         };
         let upkeep = tokio::spawn(self.metrics.clone().keep_tidy());
         let pruning = tokio::spawn(prune_changes(self.state.store.clone(), self.change_retention));
+        let dispatching =
+            tokio::spawn(delivery::dispatch(self.background.clone(), self.webhooks, stopping.clone()));
         let following = tokio::spawn(self.change_stream.follow(
-            self.follower.clone(),
+            self.background.clone(),
             self.state.store.change_signal(),
             self.listen_url,
             stopping.clone(),
@@ -174,7 +192,8 @@ impl App {
         upkeep.abort();
         pruning.abort();
         following.abort();
-        self.follower.close().await?;
+        dispatching.abort();
+        self.background.close().await?;
         served?;
         metrics_served?;
         store.close().await?;

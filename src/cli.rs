@@ -3,7 +3,7 @@
 use std::time::Instant;
 
 use crate::app::{App, prepare_store};
-use crate::config::{Cli, Command, ImportFormat, KeysCommand};
+use crate::config::{Cli, Command, ImportFormat, KeysCommand, WebhooksCommand};
 use crate::error::{Error, Result};
 use crate::exchange;
 use crate::keys::Scopes;
@@ -64,6 +64,11 @@ pub async fn run(cli: Cli) -> Result<()> {
             let store = Store::connect(&config).await?;
             store.migrate().await?;
             keys(&store, args.command).await
+        }
+        Command::Webhooks(args) => {
+            let store = Store::connect(&config).await?;
+            store.migrate().await?;
+            webhooks(&store, args.command).await
         }
         Command::ExportSchema(args) => {
             let sdl = crate::graphql::sdl();
@@ -143,4 +148,63 @@ fn format_of(path: &std::path::Path) -> Result<ImportFormat> {
             path.display()
         ))),
     }
+}
+
+/// `casegraph webhooks …`: the signing secret is printed once, on creation.
+async fn webhooks(store: &Store, command: WebhooksCommand) -> Result<()> {
+    match command {
+        WebhooksCommand::Create(args) => {
+            let new = crate::delivery::new_webhook(
+                &args.url,
+                args.description,
+                &args.subjects,
+                &args.kinds,
+                args.include_drafts,
+                args.allow_private_targets,
+            )
+            .await
+            .map_err(Error::BadUserInput)?;
+            let (model, secret) = store.create_webhook(&new).await?;
+            eprintln!(
+                "created webhook {} for {}; its signing secret is shown once, store it now:",
+                model.id, model.url
+            );
+            println!("{secret}");
+        }
+        WebhooksCommand::List => {
+            println!("{:<6} {:<10} {:<30} url", "id", "status", "events");
+            for hook in store.webhooks().await? {
+                let status = if hook.enabled { "enabled" } else { "disabled" };
+                let events = format!("{} {}", hook.subjects, hook.kinds);
+                println!("{:<6} {status:<10} {events:<30} {}", hook.id, hook.url);
+                if let Some(reason) = hook.disabled_reason {
+                    println!("       {reason}");
+                }
+            }
+        }
+        WebhooksCommand::Delete(args) => {
+            if !store.delete_webhook(args.id).await? {
+                return Err(Error::NotFound(format!("webhook {}", args.id)));
+            }
+            eprintln!("deleted webhook {} and its deliveries", args.id);
+        }
+        WebhooksCommand::Deliveries(args) => {
+            println!(
+                "{:<8} {:<8} {:<10} {:<8} {:<24} type",
+                "id", "webhook", "status", "attempts", "created"
+            );
+            for delivery in store.webhook_deliveries(args.webhook, None, None, args.limit).await? {
+                println!(
+                    "{:<8} {:<8} {:<10} {:<8} {:<24} {}",
+                    delivery.id,
+                    delivery.webhook_id,
+                    delivery.status,
+                    delivery.attempts,
+                    delivery.created_at.format("%Y-%m-%dT%H:%M:%SZ"),
+                    delivery.event_type
+                );
+            }
+        }
+    }
+    Ok(())
 }

@@ -43,6 +43,8 @@ pub mod defaults {
     pub const PAGE: u64 = 20;
     /// Days the change feed keeps its events.
     pub const CHANGE_RETENTION_DAYS: u64 = 90;
+    /// Waits after each failed webhook attempt, in seconds: the Standard Webhooks schedule.
+    pub const WEBHOOK_RETRY_SECONDS: [f64; 7] = [5.0, 300.0, 1_800.0, 7_200.0, 18_000.0, 36_000.0, 36_000.0];
 
     /// `n` with a comma between thousands, as the README and the schema write numbers.
     pub fn thousands(n: u64) -> String {
@@ -206,6 +208,70 @@ pub enum Command {
     ExportSchema(ExportSchemaArgs),
     /// Manage partner API keys (only a digest of each key is stored).
     Keys(KeysArgs),
+    /// Manage webhooks (endpoints that receive change events, signed).
+    Webhooks(WebhooksArgs),
+}
+
+/// Options of `casegraph webhooks`.
+#[derive(Clone, Debug, Args)]
+pub struct WebhooksArgs {
+    #[command(subcommand)]
+    pub command: WebhooksCommand,
+}
+
+/// What `casegraph webhooks` does.
+#[derive(Clone, Debug, Subcommand)]
+pub enum WebhooksCommand {
+    /// Create a webhook and print its signing secret once (on standard output).
+    Create(WebhookCreateArgs),
+    /// List webhooks: id, status, events, URL. Never shows a secret.
+    List,
+    /// Delete a webhook and its deliveries, by id.
+    Delete(WebhookDeleteArgs),
+    /// List the latest deliveries (of one webhook with --webhook), newest first.
+    Deliveries(WebhookDeliveriesArgs),
+}
+
+/// Options of `casegraph webhooks create`.
+#[derive(Clone, Debug, Args)]
+pub struct WebhookCreateArgs {
+    /// Where to post events: an https:// URL.
+    #[arg(long)]
+    pub url: String,
+    /// Comma-separated kinds to send (created, updated, removed); all when absent.
+    #[arg(long, value_delimiter = ',')]
+    pub kinds: Vec<String>,
+    /// Comma-separated subject types (case, organisation, follow-up-action, collection,
+    /// category); all when absent.
+    #[arg(long, value_delimiter = ',')]
+    pub subjects: Vec<String>,
+    /// Send drafts' events too (as a `read:drafts` reader sees them).
+    #[arg(long)]
+    pub include_drafts: bool,
+    /// What the webhook is for.
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Allow an endpoint on a loopback or private address (local tests).
+    #[arg(long)]
+    pub allow_private_targets: bool,
+}
+
+/// Options of `casegraph webhooks delete`.
+#[derive(Clone, Debug, Args)]
+pub struct WebhookDeleteArgs {
+    /// The webhook's numeric id (see `webhooks list`).
+    pub id: i64,
+}
+
+/// Options of `casegraph webhooks deliveries`.
+#[derive(Clone, Debug, Args)]
+pub struct WebhookDeliveriesArgs {
+    /// Only this webhook's (numeric id).
+    #[arg(long)]
+    pub webhook: Option<i64>,
+    /// How many, newest first.
+    #[arg(long, default_value_t = 20)]
+    pub limit: u64,
 }
 
 /// Options of `casegraph keys`.
@@ -281,6 +347,23 @@ pub struct ServeArgs {
     )]
     pub change_retention_days: u64,
 
+    /// Let webhooks post to loopback, private and link-local addresses, and over plain
+    /// http:// (for local tests only: it opens the server's network to webhook URLs).
+    #[arg(long, env = "CASEGRAPH_WEBHOOK_ALLOW_PRIVATE_TARGETS")]
+    pub webhook_allow_private_targets: bool,
+
+    /// Seconds to wait after each failed webhook attempt (comma-separated, each ±20 %);
+    /// after the last, the delivery is given up. The default is the Standard Webhooks
+    /// schedule (about a day).
+    #[arg(
+        long,
+        env = "CASEGRAPH_WEBHOOK_RETRY_SECONDS",
+        value_delimiter = ',',
+        default_values_t = defaults::WEBHOOK_RETRY_SECONDS,
+        value_name = "SECONDS,…"
+    )]
+    pub webhook_retry_seconds: Vec<f64>,
+
     /// Access, budgets and limits.
     #[command(flatten)]
     pub protection: ProtectionArgs,
@@ -294,6 +377,8 @@ impl Default for ServeArgs {
             catalogue_cache_seconds: 5,
             metrics_bind: None,
             change_retention_days: defaults::CHANGE_RETENTION_DAYS,
+            webhook_allow_private_targets: false,
+            webhook_retry_seconds: defaults::WEBHOOK_RETRY_SECONDS.to_vec(),
             protection: ProtectionArgs::default(),
         }
     }

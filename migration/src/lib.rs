@@ -13,6 +13,7 @@ mod m20261130_000007_index_case_status;
 mod m20261205_000008_create_idempotency_keys;
 mod m20261205_000009_create_journal;
 mod m20261205_000010_add_change_visibility;
+mod m20261205_000011_create_webhooks;
 
 /// The ordered list of Casegraph migrations.
 #[derive(Debug)]
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000008_create_idempotency_keys::Migration),
             Box::new(m20261205_000009_create_journal::Migration),
             Box::new(m20261205_000010_add_change_visibility::Migration),
+            Box::new(m20261205_000011_create_webhooks::Migration),
         ]
     }
 }

@@ -34,6 +34,8 @@ pub struct SchemaOptions {
     pub change_retention: std::time::Duration,
     /// The change events of this process, for subscriptions.
     pub change_stream: crate::store::change_stream::ChangeStream,
+    /// Webhooks may point at private addresses (`--webhook-allow-private-targets`).
+    pub webhook_allow_private_targets: bool,
 }
 
 impl Default for SchemaOptions {
@@ -45,6 +47,7 @@ impl Default for SchemaOptions {
                 crate::config::defaults::CHANGE_RETENTION_DAYS * 24 * 3600,
             ),
             change_stream: Default::default(),
+            webhook_allow_private_targets: false,
         }
     }
 }
@@ -104,6 +107,7 @@ pub fn build_schemas(store: Store, options: SchemaOptions) -> Schemas {
             .data(MaxPage(options.max_page))
             .data(types::change::Retention(options.change_retention))
             .data(options.change_stream.clone())
+            .data(types::webhook::PrivateTargets(options.webhook_allow_private_targets))
             .validation_mode(mode);
         if !options.introspection {
             builder = builder.disable_introspection().disable_suggestions();

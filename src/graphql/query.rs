@@ -22,6 +22,7 @@ use super::statistics::CaseStatistics;
 use super::types::audit_entry;
 use super::types::change::{self, ChangeConnection, ChangeFilter, Retention};
 use super::types::enums::CaseStatus;
+use super::types::webhook::{self, WebhookConnection, WebhookDeliveryConnection, WebhookDeliveryStatus};
 use super::types::{
     ApiKeyConnection, AuditEntryConnection, AuditLogFilter, Case, CaseConnection, Category, Collection,
     FollowUpAction, Node, Organisation,
@@ -259,6 +260,60 @@ impl Query {
         Ok(ChangeConnection::page(events, first, after.is_some(), audience, latest.as_ref()))
     }
 
+    /// Every webhook, oldest first (scope `admin`); never a secret.
+    async fn webhooks(
+        &self,
+        context: &Context<'_>,
+        #[graphql(desc = "Page size (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Cursor (a webhook's id) to continue after.")] after: Option<ID>,
+    ) -> Result<WebhookConnection> {
+        Access::of(context).require_admin("listing webhooks")?;
+        let first = page_size(context, first)?;
+        let after =
+            match after {
+                None => None,
+                Some(id) => Some(webhook::decode(&id, "Webhook").ok_or_else(|| {
+                    Error::BadUserInput(format!("`after` is not a webhook's id: {:?}", id.0))
+                })?),
+            };
+        let hooks = context.data::<Store>()?.webhooks().await?;
+        Ok(WebhookConnection::page(hooks, usize::try_from(first).unwrap_or(usize::MAX), after))
+    }
+
+    /// Webhook deliveries, newest first, with their attempts (scope `admin`).
+    async fn deliveries(
+        &self,
+        context: &Context<'_>,
+        #[graphql(desc = "Only this webhook's.")] webhook_id: Option<ID>,
+        #[graphql(desc = "Only those in this state.")] status: Option<WebhookDeliveryStatus>,
+        #[graphql(desc = "Page size (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Cursor to continue after (older deliveries).")] after: Option<String>,
+    ) -> Result<WebhookDeliveryConnection> {
+        Access::of(context).require_admin("listing webhook deliveries")?;
+        let first = page_size(context, first)?;
+        let hook = match webhook_id {
+            None => None,
+            Some(id) => Some(webhook::decode(&id, "Webhook").ok_or_else(|| {
+                Error::BadUserInput(format!("`webhookId` is not a webhook's id: {:?}", id.0))
+            })?),
+        };
+        let before = match after.as_deref() {
+            None => None,
+            Some(cursor) => Some(webhook::decode_delivery_cursor(cursor).ok_or_else(|| {
+                Error::BadUserInput(format!("`after` is not a cursor of deliveries: {cursor:?}"))
+            })?),
+        };
+        let store = context.data::<Store>()?;
+        let found = store
+            .webhook_deliveries(hook, status.map(WebhookDeliveryStatus::stored), before, first + 1)
+            .await?;
+        Ok(WebhookDeliveryConnection::page(
+            found,
+            usize::try_from(first).unwrap_or(usize::MAX),
+            before.is_some(),
+        ))
+    }
+
     /// Who changed what, newest first (scope `admin`): every change made through the API,
     /// `casegraph import` or `casegraph keys`, with the fields' old and new values.
     async fn audit_log(
@@ -388,4 +443,16 @@ pub async fn resolve_nodes(context: &Context<'_>, ids: &[ID]) -> Result<Vec<Opti
         nodes.push(node);
     }
     Ok(nodes)
+}
+
+/// `first` as asked (default 20), within the server's largest page.
+fn page_size(context: &Context<'_>, first: Option<i32>) -> Result<u64, Error> {
+    let most = super::max_page(context);
+    match first {
+        None => Ok(crate::config::defaults::PAGE),
+        Some(first) => u64::try_from(first)
+            .ok()
+            .filter(|first| *first <= most)
+            .ok_or_else(|| Error::BadUserInput(format!("`first` must be between 0 and {most}, got {first}"))),
+    }
 }

@@ -131,6 +131,7 @@ pub async fn record<C: ConnectionTrait>(
     let origin = &journal.origin;
     let mut audits = Vec::with_capacity(entries.len());
     let mut events = Vec::new();
+    let outbox: Vec<Entry> = entries.iter().filter(|entry| entry.kind.is_some()).cloned().collect();
     for entry in entries {
         if let (Some(kind), Some(seq)) = (entry.kind, journal.seq) {
             events.push(change_event::ActiveModel {
@@ -168,6 +169,9 @@ pub async fn record<C: ConnectionTrait>(
     let published = events.len();
     bulk::insert_all(connection, audits).await?;
     bulk::insert_all(connection, events).await?;
+    if let (true, Some(seq)) = (published > 0, journal.seq) {
+        super::webhooks::enqueue(connection, &outbox, seq, journal.now).await?;
+    }
     if published > 0 {
         // Other replicas' change streams wake on commit (NOTIFY is transactional); SQLite
         // has one process, whose stream the store wakes after the commit.

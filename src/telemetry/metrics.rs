@@ -32,6 +32,12 @@ pub const CHANGE_EVENTS: &str = "change_events_total";
 pub const SUBSCRIPTION_EVENTS: &str = "subscription_events_total";
 /// Gauge: WebSocket connections open at `/graphql/ws`.
 pub const SUBSCRIBERS: &str = "graphql_ws_connections";
+/// Counter: webhook delivery attempts, by outcome.
+pub const WEBHOOK_ATTEMPTS: &str = "webhook_delivery_attempts_total";
+/// Gauge: webhook deliveries waiting to be sent.
+pub const WEBHOOK_QUEUE: &str = "webhook_queue_depth";
+/// Gauge: age of the oldest webhook delivery waiting, in seconds.
+pub const WEBHOOK_OLDEST: &str = "webhook_oldest_pending_seconds";
 /// Counter: requests refused by the rate limiter.
 pub const RATE_LIMIT_REJECTIONS: &str = "rate_limit_rejections_total";
 
@@ -141,6 +147,15 @@ fn describe() {
     counter!(CHANGE_EVENTS).increment(0);
     counter!(SUBSCRIPTION_EVENTS).increment(0);
     gauge!(SUBSCRIBERS).set(0.0);
+    describe_counter!(
+        WEBHOOK_ATTEMPTS,
+        Unit::Count,
+        "Webhook delivery attempts, by outcome: delivered, retry (failed, tried again later) or failed (given up)."
+    );
+    describe_gauge!(WEBHOOK_QUEUE, Unit::Count, "Webhook deliveries waiting to be sent (all replicas).");
+    describe_gauge!(WEBHOOK_OLDEST, Unit::Seconds, "Age of the oldest webhook delivery waiting.");
+    gauge!(WEBHOOK_QUEUE).set(0.0);
+    gauge!(WEBHOOK_OLDEST).set(0.0);
     counter!(DB_STATEMENTS).increment(0);
     counter!(RATE_LIMIT_REJECTIONS).increment(0);
 }
@@ -184,6 +199,17 @@ pub fn record_subscription_event() {
 /// A WebSocket connection opened (`+1`) or closed (`-1`).
 pub fn record_subscriber(change: f64) {
     gauge!(SUBSCRIBERS).increment(change);
+}
+
+/// One webhook delivery attempt, by `outcome` (`delivered`, `retry`, `failed`).
+pub fn record_webhook_attempt(outcome: &'static str) {
+    counter!(WEBHOOK_ATTEMPTS, "outcome" => outcome).increment(1);
+}
+
+/// The webhook backlog: deliveries waiting, and the oldest one's age in seconds.
+pub fn record_webhook_backlog(pending: u64, oldest_seconds: f64) {
+    gauge!(WEBHOOK_QUEUE).set(pending as f64);
+    gauge!(WEBHOOK_OLDEST).set(oldest_seconds);
 }
 
 /// One request refused by the rate limiter.

@@ -36,3 +36,4 @@ mod seed;
 mod statistics;
 mod subscriptions;
 mod visibility;
+mod webhooks;

@@ -15,6 +15,7 @@ pub mod editor;
 pub mod follow_up_actions;
 pub mod organisations;
 pub mod user_error;
+pub mod webhooks;
 
 use async_graphql::{ID, MaybeUndefined, MergedObject};
 
@@ -34,6 +35,7 @@ pub struct Mutation(
     follow_up_actions::FollowUpActionMutations,
     collections::CollectionMutations,
     api_keys::ApiKeyMutations,
+    webhooks::WebhookMutations,
 );
 
 /// The database id behind `id`, when it is an id of `kind`.

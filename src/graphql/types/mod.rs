@@ -12,6 +12,7 @@ pub mod follow_up_action;
 pub mod localised;
 pub mod node;
 pub mod organisation;
+pub mod webhook;
 
 pub use super::connection::CaseConnection;
 pub use api_key::{ApiKey, ApiKeyConnection, ApiKeyScope};
