@@ -29,8 +29,9 @@ use crate::telemetry::metrics;
 
 /// Longest wait for an endpoint's answer.
 pub const TIMEOUT: Duration = Duration::from_secs(10);
-/// How long a claimed delivery is another process's to leave alone.
-pub const LEASE: Duration = Duration::from_secs(60);
+/// How long a claimed delivery is another process's to leave alone: twice the longest
+/// attempt, so a delivery held by a process that died is sent again soon after.
+pub const LEASE: Duration = Duration::from_secs(20);
 /// An endpoint whose every attempt failed for this long is disabled.
 pub const DISABLE_AFTER: Duration = Duration::from_secs(3 * 24 * 3600);
 /// How often the dispatcher looks for due deliveries.

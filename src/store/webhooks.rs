@@ -151,7 +151,9 @@ pub async fn enqueue<C: ConnectionTrait>(
             });
             deliveries.push(webhook_delivery::ActiveModel {
                 webhook_id: Set(hook.id),
-                message_id: Set(format!("msg_{seq}_{index}")),
+                // The event's id for every webhook: its commit time, seq and place, unique
+                // even across a database restored from an older dump.
+                message_id: Set(format!("msg_{}_{seq}_{index}", now.timestamp_micros())),
                 event_type: Set(event_type),
                 payload: Set(payload.to_string()),
                 status: Set(PENDING.to_owned()),
