@@ -8,6 +8,9 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
+/// Longest wait for a host name's addresses.
+const RESOLVE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
+
 /// Why a target is refused, for people.
 pub type Refusal = String;
 
@@ -68,8 +71,9 @@ pub async fn resolve(url: &url::Url, allow_private: bool) -> Result<SocketAddr, 
     let host = host.trim_start_matches('[').trim_end_matches(']');
     let addresses: Vec<SocketAddr> = match host.parse::<IpAddr>() {
         Ok(address) => vec![SocketAddr::new(address, port)],
-        Err(_) => tokio::net::lookup_host((host, port))
+        Err(_) => tokio::time::timeout(RESOLVE_TIMEOUT, tokio::net::lookup_host((host, port)))
             .await
+            .map_err(|_| format!("cannot resolve {host} within {} s", RESOLVE_TIMEOUT.as_secs()))?
             .map_err(|error| format!("cannot resolve {host}: {error}"))?
             .collect(),
     };

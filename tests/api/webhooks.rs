@@ -139,3 +139,46 @@ async fn a_webhook_gets_each_public_event_signed_retried_until_accepted_and_logg
     let last = seen.lock().expect("seen").last().cloned().expect("an attempt");
     assert_eq!(last.0, attempts[0].0, "the same webhook-id, for the endpoint to deduplicate");
 }
+
+#[tokio::test]
+async fn an_endpoint_failing_for_three_days_is_disabled_with_the_reason() {
+    let mut serve = serve_args(false);
+    serve.webhook_allow_private_targets = true;
+    serve.webhook_retry_seconds = vec![0.2, 0.2];
+    let app = TestApp::spawn_serving(TestDatabase::new().await, &serve).await;
+    let admin = Editor::new(&app, "operations", "read,read:drafts,write,admin");
+    let secret = Arc::new(Mutex::new(String::new()));
+    let (url, seen) = receiver(usize::MAX, secret.clone()).await;
+    let created = admin.ok("createWebhook", CREATE, json!({ "url": url, "includeDrafts": true })).await;
+    *secret.lock().expect("secret") = created["secret"].as_str().expect("secret").to_owned();
+    // It has been failing for four days already.
+    let connection = sea_orm::Database::connect(app.database.url.as_str()).await.expect("connect");
+    let four_days_ago = chrono::Utc::now() - chrono::TimeDelta::days(4);
+    sea_orm::ConnectionTrait::execute_raw(
+        &connection,
+        sea_orm::Statement::from_sql_and_values(
+            sea_orm::ConnectionTrait::get_database_backend(&connection),
+            if app.database.is_postgres() {
+                "UPDATE webhook SET failing_since = $1"
+            } else {
+                "UPDATE webhook SET failing_since = ?"
+            },
+            [four_days_ago.into()],
+        ),
+    )
+    .await
+    .expect("failing since four days");
+    admin.ok("createCase", &create_case(), new_case("sample-unheard", "[Sample] Unheard")).await;
+    let mut listed = Value::Null;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while listed["webhooks"]["nodes"][0]["enabled"] != false {
+        assert!(std::time::Instant::now() < deadline, "not disabled: {listed}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        listed =
+            admin.call("{ webhooks { nodes { enabled disabledReason failingSince } } }", json!({})).await;
+    }
+    let reason = listed["webhooks"]["nodes"][0]["disabledReason"].as_str().expect("a reason");
+    assert!(reason.contains("replayWebhookDelivery"), "{reason}");
+    assert!(!seen.lock().expect("seen").is_empty());
+    connection.close().await.expect("close");
+}
