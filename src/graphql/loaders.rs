@@ -176,8 +176,20 @@ fn group_by<K, G: Hash + Eq>(keys: &[K], split: impl Fn(&K) -> (G, i64)) -> Hash
     groups
 }
 
+loader!(
+    /// Attempts of a webhook delivery, oldest first, by delivery id.
+    WebhookAttemptsLoader, i64, Arc<Vec<entity::webhook_attempt::Model>>, |store, keys| {
+        let mut grouped: HashMap<i64, Vec<entity::webhook_attempt::Model>> = HashMap::new();
+        for attempt in store.webhook_attempts(keys).await? {
+            grouped.entry(attempt.delivery_id).or_default().push(attempt);
+        }
+        Ok(grouped.into_iter().map(|(k, v)| (k, Arc::new(v))).collect())
+    }
+);
+
 /// The loaders of one request.
 pub struct Loaders {
+    pub webhook_attempts: DataLoader<WebhookAttemptsLoader>,
     pub collections: DataLoader<CollectionLoader>,
     pub categories: DataLoader<CategoryLoader>,
     pub categories_by_collection: DataLoader<CategoriesByCollectionLoader>,
@@ -197,6 +209,7 @@ impl Loaders {
     /// caller may see: the loaders of case lists never read others, whatever a key asks.
     pub fn new(store: &Store, visible: Vec<CaseStatus>) -> Self {
         Self {
+            webhook_attempts: new_loader(WebhookAttemptsLoader(store.clone())),
             collections: new_loader(CollectionLoader(store.clone())),
             categories: new_loader(CategoryLoader(store.clone())),
             categories_by_collection: new_loader(CategoriesByCollectionLoader(store.clone())),

@@ -11,7 +11,7 @@ use super::audit_entry::AuditSubjectType;
 use super::change::ChangeKind;
 use crate::graphql::connection::PageInfo;
 use crate::graphql::cost_directives::list_size;
-use crate::store::Store;
+use crate::graphql::loaders::{Loaders, load};
 use crate::store::webhooks::filter_of;
 
 /// Whether webhooks may point at private addresses (`--webhook-allow-private-targets`).
@@ -158,8 +158,9 @@ impl WebhookDelivery {
     /// Every attempt, oldest first.
     #[graphql(directive = list_size::apply(Some(3), None, None))]
     async fn attempts(&self, context: &Context<'_>) -> async_graphql::Result<Vec<WebhookAttempt>> {
-        let store = context.data::<Store>()?;
-        Ok(store.webhook_attempts(&[self.0.id]).await?.into_iter().map(WebhookAttempt).collect())
+        let loaders = context.data::<Loaders>()?;
+        let attempts = load(&loaders.webhook_attempts, self.0.id).await?.unwrap_or_default();
+        Ok(attempts.iter().cloned().map(WebhookAttempt).collect())
     }
 }
 
