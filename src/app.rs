@@ -107,6 +107,10 @@ impl App {
                 documents: Default::default(),
                 subscribers: Default::default(),
                 stopping: stop.subscribe(),
+                cache: crate::http::CachePolicy {
+                    max_age: serve.cache_max_age,
+                    stale_while_revalidate: serve.cache_stale_while_revalidate,
+                },
             },
             stop,
             change_stream,

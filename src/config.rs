@@ -41,6 +41,10 @@ pub mod defaults {
     pub const MAX_PAGE: u64 = 100;
     /// Page size of a connection without `first`/`last`.
     pub const PAGE: u64 = 20;
+    /// Seconds shared caches may keep an anonymous GET answer.
+    pub const CACHE_MAX_AGE: u64 = 30;
+    /// Seconds a cache may serve a stale answer while it revalidates.
+    pub const CACHE_STALE_WHILE_REVALIDATE: u64 = 60;
     /// Days the change feed keeps its events.
     pub const CHANGE_RETENTION_DAYS: u64 = 90;
     /// Waits after each failed webhook attempt, in seconds: the Standard Webhooks schedule.
@@ -347,6 +351,21 @@ pub struct ServeArgs {
     )]
     pub change_retention_days: u64,
 
+    /// How long shared caches (CDNs, proxies) and browsers may reuse an anonymous GET
+    /// answer, in seconds (`Cache-Control: public, max-age`; 0: revalidate every time).
+    #[arg(long, env = "CASEGRAPH_CACHE_MAX_AGE", default_value_t = defaults::CACHE_MAX_AGE, value_name = "SECONDS")]
+    pub cache_max_age: u64,
+
+    /// How long after `max-age` a cache may still serve an answer while it revalidates, in
+    /// seconds (`stale-while-revalidate`).
+    #[arg(
+        long,
+        env = "CASEGRAPH_CACHE_STALE_WHILE_REVALIDATE",
+        default_value_t = defaults::CACHE_STALE_WHILE_REVALIDATE,
+        value_name = "SECONDS"
+    )]
+    pub cache_stale_while_revalidate: u64,
+
     /// Let webhooks post to loopback, private and link-local addresses, and over plain
     /// http:// (for local tests only: it opens the server's network to webhook URLs).
     #[arg(long, env = "CASEGRAPH_WEBHOOK_ALLOW_PRIVATE_TARGETS")]
@@ -378,6 +397,8 @@ impl Default for ServeArgs {
             metrics_bind: None,
             change_retention_days: defaults::CHANGE_RETENTION_DAYS,
             webhook_allow_private_targets: false,
+            cache_max_age: defaults::CACHE_MAX_AGE,
+            cache_stale_while_revalidate: defaults::CACHE_STALE_WHILE_REVALIDATE,
             webhook_retry_seconds: defaults::WEBHOOK_RETRY_SECONDS.to_vec(),
             protection: ProtectionArgs::default(),
         }

@@ -11,6 +11,8 @@ use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::middleware;
 use axum::routing::get;
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate, SizeAbove};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
@@ -21,7 +23,11 @@ use crate::protection::gate::Gate;
 use crate::store::Store;
 use crate::telemetry::metrics::Metrics;
 
+pub use graphql::CachePolicy;
 pub use request_id::MAX_REQUEST_ID_LENGTH;
+
+/// Smallest body compressed: below it, the compression frame costs more than it saves.
+pub const COMPRESS_FROM_BYTES: u16 = 1024;
 
 /// Header carrying the request id (taken from the client when present and sensible).
 pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
@@ -42,6 +48,8 @@ pub struct AppState {
     pub subscribers: subscriptions::Connections,
     /// Turns true when the server shuts down (open WebSockets close then).
     pub stopping: tokio::sync::watch::Receiver<bool>,
+    /// How long shared caches may keep anonymous GET answers.
+    pub cache: graphql::CachePolicy,
 }
 
 /// The whole router: `/graphql`, `/healthz`, `/readyz`, and `/metrics` when `metrics` is
@@ -63,6 +71,12 @@ pub fn router(state: AppState, metrics: Option<Metrics>) -> Result<Router> {
     // request span opened with the id, and the id copied to the response.
     Ok(routes
         .with_state(state)
+        // Innermost: bodies of 1 KiB or more are compressed as the client accepts (gzip,
+        // Brotli, zstd), with `Vary: Accept-Encoding`.
+        .layer(
+            CompressionLayer::new()
+                .compress_when(DefaultPredicate::new().and(SizeAbove::new(COMPRESS_FROM_BYTES))),
+        )
         .layer(cors)
         .layer(PropagateRequestIdLayer::new(REQUEST_ID_HEADER))
         .layer(TraceLayer::new_for_http().make_span_with(request_id::request_span))

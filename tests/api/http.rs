@@ -138,3 +138,45 @@ async fn an_operation_seen_valid_is_still_checked_for_its_variables() {
     let b: Value = post("B", json!({ "n": 1 })).send().await.expect("sent").json().await.expect("json");
     assert_eq!(b["data"]["cases"]["nodes"].as_array().map(Vec::len), Some(1), "{b}");
 }
+
+#[tokio::test]
+async fn a_page_of_a_hundred_cases_is_compressed_to_a_fifth_for_clients_that_accept_it() {
+    // Generous budgets: four big pages in a row would drain an anonymous budget.
+    let app = TestApp::spawn_with_samples().await;
+    let query = json!({ "query": "{ cases(first: 100) { nodes { slug title summary locale category { name } organisations { role organisation { name } } } } }" });
+    let url = format!("{}/graphql", app.address);
+    let raw = app.client.post(&url).json(&query).send().await.expect("sent");
+    assert!(raw.headers().get("content-encoding").is_none());
+    let raw = raw.bytes().await.expect("body").len();
+    for encoding in ["gzip", "br", "zstd"] {
+        let response = app
+            .client
+            .post(&url)
+            .header("Accept-Encoding", encoding)
+            .json(&query)
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(
+            response.headers().get("content-encoding").and_then(|v| v.to_str().ok()),
+            Some(encoding),
+            "{:?}",
+            response.headers()
+        );
+        let vary =
+            response.headers().get("vary").and_then(|v| v.to_str().ok()).unwrap_or_default().to_lowercase();
+        assert!(vary.contains("accept-encoding"), "{vary}");
+        let wire = response.bytes().await.expect("body").len();
+        assert!(wire * 5 <= raw, "{encoding}: {wire} bytes on the wire for {raw} raw");
+    }
+    // Small bodies are not worth a compression frame.
+    let small = app
+        .client
+        .post(&url)
+        .header("Accept-Encoding", "gzip")
+        .json(&json!({ "query": "{ collections { slug } }" }))
+        .send()
+        .await
+        .expect("sent");
+    assert!(small.headers().get("content-encoding").is_none());
+}

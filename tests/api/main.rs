@@ -6,6 +6,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 mod api_keys;
+mod caching;
 mod cases;
 mod catalogue;
 mod changes;

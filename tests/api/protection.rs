@@ -672,3 +672,28 @@ async fn the_example_operations_fit_the_default_cost_and_anonymous_budget() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+#[tokio::test]
+async fn a_batch_of_slow_operations_ends_at_the_requests_time_limit_not_ten_times_it() {
+    let timeout = 0.2;
+    let app = spawn(|serve| {
+        serve.protection.timeout = timeout;
+        serve.protection.max_batch = 10;
+    })
+    .await;
+    let slow = "{ cases(first: 10) { nodes { organisations { organisation { cases(first: 10) { nodes {
+        relatedCases(first: 5) { organisations { organisation { cases(first: 10) { nodes {
+        category { collection { slug } } } } } } } } } } } } } }";
+    let batch: Vec<Value> = (0..10).map(|_| json!({ "query": slow })).collect();
+    let started = std::time::Instant::now();
+    let response =
+        app.client.post(format!("{}/graphql", app.address)).json(&batch).send().await.expect("sent");
+    let elapsed = started.elapsed().as_secs_f64();
+    let bodies: Vec<Value> = response.json().await.expect("JSON");
+    let timed_out = bodies.iter().filter(|body| error_code(body) == Some("TIMEOUT")).count();
+    assert!(timed_out >= 1, "the batch outlived its time limit: {bodies:?}");
+    assert!(
+        elapsed < timeout * 4.0,
+        "the batch took {elapsed:.2} s with a {timeout} s limit: the operations share one limit"
+    );
+}

@@ -5,11 +5,13 @@
 //! directives and cost, the caller's budget, then execution under a time limit. Whatever
 //! stops a request is a typed error with `extensions.code` and the request id.
 
+mod caching;
 mod documents;
 mod idempotency;
 mod transport;
 mod variables;
 
+pub use caching::CachePolicy;
 pub use documents::Documents;
 use documents::Prepared;
 
@@ -108,6 +110,8 @@ struct RequestContext {
     address: IpAddr,
     /// The `Idempotency-Key` of a POST, with the digest of its body.
     idempotency: Option<idempotency::Idempotency>,
+    /// The request's `If-None-Match` headers (a GET's validators).
+    validators: HeaderMap,
 }
 
 impl RequestContext {
@@ -128,6 +132,11 @@ impl RequestContext {
                 .get::<ConnectInfo<SocketAddr>>()
                 .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip()),
             idempotency: None,
+            validators: headers
+                .get_all(header::IF_NONE_MATCH)
+                .iter()
+                .map(|value| (header::IF_NONE_MATCH, value.clone()))
+                .collect(),
         }
     }
 
@@ -294,9 +303,29 @@ async fn run_steps(
         Err(refusal) => return context.refuse_with_budget(media, refusal),
     };
     let costs = execute(state, context, identity, &mut plans).await;
+    // A GET query answered in full gets a validator; a client that holds that answer
+    // already gets 304, for at most one point.
+    let etag = match (transport, plans.outcomes.as_slice()) {
+        (Transport::Get, [Some(outcome)])
+            if outcome.response.errors.is_empty() && outcome.response.data != Value::Null =>
+        {
+            caching::etag(&outcome.response.data, media)
+        }
+        _ => None,
+    };
+    let public = matches!(identity.caller, Caller::Anonymous(_));
+    if let Some(etag) = etag.as_deref().filter(|etag| caching::matches(&context.validators, etag)) {
+        state.gate.refund(identity, requested.saturating_sub(requested.min(1)), charged).await;
+        return caching::not_modified(etag, public, state.cache);
+    }
     let actual: u64 = costs.iter().map(|cost| cost.actual).sum();
     let bucket = state.gate.refund(identity, requested.saturating_sub(actual), charged).await;
-    respond(context, media, transport, plans.outcomes, &costs, &bucket)
+    let mut response = respond(context, media, transport, plans.outcomes, &costs, &bucket);
+    match &etag {
+        Some(etag) => caching::cacheable(response.headers_mut(), etag, public, state.cache),
+        None => caching::uncacheable(response.headers_mut()),
+    }
+    response
 }
 
 /// Step 1: who is calling, and whether the batch is not too large.
@@ -432,6 +461,7 @@ async fn execute(
         Caller::Anonymous(_) => None,
     };
     let mut costs = Vec::with_capacity(plans.planned.len());
+    let deadline = tokio::time::Instant::now() + limits.timeout;
     for plan in std::mem::take(&mut plans.planned) {
         let Planned { index, request, analysis, operation_name, validation } = plan;
         // A query reads on one pooled connection for all its statements (the store given
@@ -455,7 +485,8 @@ async fn execute(
         let remembered = matches!(validation, Validation::AlreadyValid);
         metrics::record_graphql_validation(remembered);
         let schema = if remembered { &state.schemas.fast } else { &state.schemas.strict };
-        let response = match tokio::time::timeout(limits.timeout, schema.execute(request)).await {
+        // One time limit for the whole request: the operations of a batch share it.
+        let response = match tokio::time::timeout_at(deadline, schema.execute(request)).await {
             Ok(response) => {
                 // Validation failures return before execution, with no data: data means the
                 // operation passed every rule.
@@ -467,7 +498,7 @@ async fn execute(
                 response
             }
             Err(_) => error_response(Error::Timeout(format!(
-                "the operation did not finish within {} s",
+                "the request did not finish within {} s (a batch's operations share that time)",
                 limits.timeout.as_secs_f64()
             ))),
         };
