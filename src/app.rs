@@ -107,6 +107,7 @@ impl App {
                 documents: Default::default(),
                 subscribers: Default::default(),
                 stopping: stop.subscribe(),
+                persisted: crate::http::PersistedQueries::new(protection.redis_url.as_deref()).await,
                 cache: crate::http::CachePolicy {
                     max_age: serve.cache_max_age,
                     stale_while_revalidate: serve.cache_stale_while_revalidate,

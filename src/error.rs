@@ -41,6 +41,9 @@ pub mod code {
     pub const IDEMPOTENCY_KEY_REUSED: &str = "IDEMPOTENCY_KEY_REUSED";
     /// A request with this `Idempotency-Key` is still running; retry later (HTTP 409).
     pub const IDEMPOTENCY_KEY_IN_USE: &str = "IDEMPOTENCY_KEY_IN_USE";
+    /// A persisted query's hash the server does not know: send the query text with it
+    /// once (Apollo's automatic persisted queries).
+    pub const PERSISTED_QUERY_NOT_FOUND: &str = "PERSISTED_QUERY_NOT_FOUND";
     /// A change-feed cursor older than the feed keeps: resync from a full listing, then
     /// follow the feed from its `latestCursor`.
     pub const CURSOR_EXPIRED: &str = "CURSOR_EXPIRED";
@@ -64,6 +67,10 @@ pub enum Error {
     /// `QUERY_TOO_COMPLEX`: a limit of depth, aliases, directives, length or cost.
     #[error("{0}")]
     QueryTooComplex(String),
+    /// `PERSISTED_QUERY_NOT_FOUND`: an unknown persisted query hash. The message is the
+    /// one Apollo's and urql's clients look for.
+    #[error("PersistedQueryNotFound")]
+    PersistedQueryNotFound,
     /// `CURSOR_EXPIRED`: a change-feed cursor older than the feed's retention.
     #[error("{0}")]
     CursorExpired(String),
@@ -105,6 +112,7 @@ impl Error {
             Self::QueryTooComplex(_) => code::QUERY_TOO_COMPLEX,
             Self::Timeout(_) => code::TIMEOUT,
             Self::CursorExpired(_) => code::CURSOR_EXPIRED,
+            Self::PersistedQueryNotFound => code::PERSISTED_QUERY_NOT_FOUND,
             Self::Database(_)
             | Self::Transaction(_)
             | Self::Query(_)

@@ -222,9 +222,10 @@ export async function checkNginx({ serverUrl, proxyUrl, key, slug, maxAge }) {
   const changed = await changeTitle(serverUrl, key, slug, 'nginx');
   const soon = await get(anonymous, 'GET through nginx right after the change');
   const withinMaxAge = `${soon.cache} ${soon.title === changed.title ? 'new' : 'old'} title`;
-  await sleep(Math.max(0, expiresAfter(first.response) - Date.now()));
+  // Normally a HIT with the old title; on a slow machine max-age may already have passed.
+  let fresh = soon.title === changed.title ? soon : null;
+  if (!fresh) await sleep(Math.max(0, expiresAfter(first.response) - Date.now()));
   const afterExpiry = [];
-  let fresh = null;
   for (let attempt = 0; attempt < 5 && !fresh; attempt += 1) {
     if (attempt) await sleep(300);
     const result = await get(anonymous, 'GET through nginx after max-age');
@@ -237,7 +238,9 @@ export async function checkNginx({ serverUrl, proxyUrl, key, slug, maxAge }) {
         `the server's answers had Cache-Control "${first.cc}"`,
     );
   }
-  if (fresh.cache === 'HIT') fail(`the new title came as a HIT (${afterExpiry.join(', ')}), which a cache filled before the change cannot do`);
+  if (fresh.cache === 'HIT') {
+    fail(`the new title came as a HIT (${[withinMaxAge, ...afterExpiry].join(', ')}), which a cache filled before the change cannot do`);
+  }
   const stored = await get(anonymous, 'GET through nginx after the refresh');
   if (stored.cache !== 'HIT' || stored.title !== changed.title) {
     fail(`the refreshed answer was not stored: next GET ${stored.cache} with ${stored.title === changed.title ? 'the new' : 'the old'} title`);
@@ -274,7 +277,7 @@ export async function checkNginx({ serverUrl, proxyUrl, key, slug, maxAge }) {
 
   return {
     text:
-      `nginx: ${first.cache}, ${second.cache}; after the change within max-age ${withinMaxAge}; past max-age (${maxAge} s) ${afterExpiry.join(', ')}, then ${stored.cache}; ` +
+      `nginx: ${first.cache}, ${second.cache}; after the change within max-age ${withinMaxAge}; past max-age (${maxAge} s) ${afterExpiry.join(', ') || '-'}, then ${stored.cache}; ` +
       `unchanged after max-age ${revalidated.cache}; zh ${chinese.cache}; Authorization ${authorized.join(', ')}`,
     statuses,
   };

@@ -23,7 +23,7 @@ use crate::protection::gate::Gate;
 use crate::store::Store;
 use crate::telemetry::metrics::Metrics;
 
-pub use graphql::CachePolicy;
+pub use graphql::{CachePolicy, PersistedQueries};
 pub use request_id::MAX_REQUEST_ID_LENGTH;
 
 /// Smallest body compressed: below it, the compression frame costs more than it saves.
@@ -50,6 +50,8 @@ pub struct AppState {
     pub stopping: tokio::sync::watch::Receiver<bool>,
     /// How long shared caches may keep anonymous GET answers.
     pub cache: graphql::CachePolicy,
+    /// Automatic persisted queries by hash.
+    pub persisted: graphql::PersistedQueries,
 }
 
 /// The whole router: `/graphql`, `/healthz`, `/readyz`, and `/metrics` when `metrics` is
@@ -77,6 +79,7 @@ pub fn router(state: AppState, metrics: Option<Metrics>) -> Result<Router> {
             CompressionLayer::new()
                 .compress_when(DefaultPredicate::new().and(SizeAbove::new(COMPRESS_FROM_BYTES))),
         )
+        .layer(middleware::from_fn(graphql::encode_etag))
         .layer(cors)
         .layer(PropagateRequestIdLayer::new(REQUEST_ID_HEADER))
         .layer(TraceLayer::new_for_http().make_span_with(request_id::request_span))

@@ -30,6 +30,7 @@ mod migrations;
 mod observability;
 mod ordering;
 mod paging;
+mod persisted;
 mod protection;
 mod schema;
 mod search;

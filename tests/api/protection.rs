@@ -692,8 +692,10 @@ async fn a_batch_of_slow_operations_ends_at_the_requests_time_limit_not_ten_time
     let bodies: Vec<Value> = response.json().await.expect("JSON");
     let timed_out = bodies.iter().filter(|body| error_code(body) == Some("TIMEOUT")).count();
     assert!(timed_out >= 1, "the batch outlived its time limit: {bodies:?}");
+    // Ten operations each given the whole limit take at least ten times it when they run
+    // out, and none runs out when each is quicker; one shared limit ends well before.
     assert!(
-        elapsed < timeout * 4.0,
+        elapsed < timeout * 7.5,
         "the batch took {elapsed:.2} s with a {timeout} s limit: the operations share one limit"
     );
 }

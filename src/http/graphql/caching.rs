@@ -36,13 +36,56 @@ pub fn etag(data: &Value, media: MediaType) -> Option<String> {
     Some(format!("\"{hex}\""))
 }
 
-/// Whether `If-None-Match` in `headers` names `etag` (or is `*`).
-pub fn matches(headers: &HeaderMap, etag: &str) -> bool {
-    headers.get_all(header::IF_NONE_MATCH).iter().filter_map(|value| value.to_str().ok()).any(|value| {
-        value.split(',').map(str::trim).any(|candidate| {
-            candidate == "*" || candidate == etag || candidate.strip_prefix("W/") == Some(etag)
+/// Content codings the compression layer may apply, as they suffix an ETag.
+const CODINGS: [&str; 3] = ["gzip", "br", "zstd"];
+
+/// Whether `If-None-Match` in `headers` names `etag` (or is `*`), in any content coding:
+/// a strong ETag differs per coding (see [`encode`]), and any coding of the same data is
+/// still fresh.
+/// Returns the validator of `If-None-Match` that names it (in the coding the client
+/// holds), when one does.
+pub fn matched(headers: &HeaderMap, etag: &str) -> Option<String> {
+    headers.get_all(header::IF_NONE_MATCH).iter().filter_map(|value| value.to_str().ok()).find_map(|value| {
+        value.split(',').map(str::trim).find_map(|candidate| {
+            let candidate = candidate.strip_prefix("W/").unwrap_or(candidate);
+            if candidate == "*" {
+                Some(etag.to_owned())
+            } else if candidate == etag || unencoded(candidate) == etag {
+                Some(candidate.to_owned())
+            } else {
+                None
+            }
         })
     })
+}
+
+/// An ETag without its content-coding suffix.
+fn unencoded(etag: &str) -> String {
+    let inner = etag.trim_matches('"');
+    let base = CODINGS.iter().find_map(|coding| inner.strip_suffix(&format!("-{coding}"))).unwrap_or(inner);
+    format!("\"{base}\"")
+}
+
+/// Gives a compressed response's ETag the coding as a suffix (`"…-gzip"`), since a
+/// strong validator names one exact representation (RFC 9110, 8.8.3). Runs outside the
+/// compression layer.
+pub async fn encode(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let mut response = next.run(request).await;
+    let coding = response
+        .headers()
+        .get(header::CONTENT_ENCODING)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned);
+    let etag = response.headers().get(header::ETAG).and_then(|value| value.to_str().ok()).map(str::to_owned);
+    if let (Some(coding), Some(etag)) = (coding, etag)
+        && let Ok(value) = HeaderValue::from_str(&format!("{}-{coding}\"", etag.trim_end_matches('"')))
+    {
+        response.headers_mut().insert(header::ETAG, value);
+    }
+    response
 }
 
 /// Headers of a successful GET answer: its `ETag`, `Vary`, and public caching for an
@@ -87,10 +130,16 @@ mod tests {
     fn if_none_match_names_the_etag_in_a_list_weakly_or_by_star() {
         let mut headers = HeaderMap::new();
         headers.insert(header::IF_NONE_MATCH, HeaderValue::from_static("\"a\", W/\"b\""));
-        assert!(matches(&headers, "\"b\""));
-        assert!(matches(&headers, "\"a\""));
-        assert!(!matches(&headers, "\"c\""));
+        assert_eq!(matched(&headers, "\"b\"").as_deref(), Some("\"b\""));
+        assert_eq!(matched(&headers, "\"a\"").as_deref(), Some("\"a\""));
+        assert_eq!(matched(&headers, "\"c\""), None);
+        headers.insert(header::IF_NONE_MATCH, HeaderValue::from_static("\"d-gzip\""));
+        assert_eq!(
+            matched(&headers, "\"d\"").as_deref(),
+            Some("\"d-gzip\""),
+            "the compressed answer's validator"
+        );
         headers.insert(header::IF_NONE_MATCH, HeaderValue::from_static("*"));
-        assert!(matches(&headers, "\"c\""));
+        assert_eq!(matched(&headers, "\"c\"").as_deref(), Some("\"c\""));
     }
 }

@@ -8,12 +8,14 @@
 mod caching;
 mod documents;
 mod idempotency;
+mod persisted;
 mod transport;
 mod variables;
 
-pub use caching::CachePolicy;
+pub use caching::{CachePolicy, encode as encode_etag};
 pub use documents::Documents;
 use documents::Prepared;
+pub use persisted::PersistedQueries;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -293,6 +295,10 @@ async fn run_steps(
     transport: Transport,
     identity: &Identity,
 ) -> axum::response::Response {
+    let mut requests = requests;
+    for request in &mut requests {
+        state.persisted.resolve(request).await;
+    }
     let mut plans = match plan_all(state, identity, requests, transport) {
         Ok(plans) => plans,
         Err(refusal) => return context.refuse(media, refusal),
@@ -314,9 +320,9 @@ async fn run_steps(
         _ => None,
     };
     let public = matches!(identity.caller, Caller::Anonymous(_));
-    if let Some(etag) = etag.as_deref().filter(|etag| caching::matches(&context.validators, etag)) {
+    if let Some(held) = etag.as_deref().and_then(|etag| caching::matched(&context.validators, etag)) {
         state.gate.refund(identity, requested.saturating_sub(requested.min(1)), charged).await;
-        return caching::not_modified(etag, public, state.cache);
+        return caching::not_modified(&held, public, state.cache);
     }
     let actual: u64 = costs.iter().map(|cost| cost.actual).sum();
     let bucket = state.gate.refund(identity, requested.saturating_sub(actual), charged).await;
@@ -545,7 +551,10 @@ fn respond(
 /// Checks one operation: length, then (parsed) depth, aliases, directives and cost. A
 /// document that does not parse, or names no operation to run, goes on at cost 0: the
 /// engine reports what is wrong without executing anything.
-fn plan(gate: &Gate, documents: &Documents, raw: RawRequest) -> Result<Planned, Error> {
+fn plan(gate: &Gate, documents: &Documents, mut raw: RawRequest) -> Result<Planned, Error> {
+    if let Some(refusal) = raw.refused.take() {
+        return Err(refusal.into());
+    }
     gate.limits.check_text(&raw.query)?;
     let operation_name = raw.operation_name.clone();
     let variables = raw.variables.clone();
@@ -682,6 +691,8 @@ fn status_of(response: &Response) -> StatusCode {
         });
     match code {
         Some(code::TIMEOUT) => StatusCode::GATEWAY_TIMEOUT,
+        // As Apollo Server answers it: the client's next step, not a failure.
+        Some(code::PERSISTED_QUERY_NOT_FOUND) => StatusCode::OK,
         Some(code::INTERNAL) => StatusCode::INTERNAL_SERVER_ERROR,
         _ => StatusCode::BAD_REQUEST,
     }

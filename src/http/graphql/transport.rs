@@ -141,6 +141,49 @@ pub struct RawRequest {
     pub query: String,
     pub operation_name: Option<String>,
     pub variables: Variables,
+    /// `extensions.persistedQuery` (Apollo's automatic persisted queries).
+    pub persisted: Option<PersistedQuery>,
+    /// Why the request cannot run, found before planning (an unknown persisted hash).
+    pub refused: Option<Refusal>,
+}
+
+/// Why a request was refused before planning.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// An unknown persisted query hash.
+    PersistedQueryNotFound,
+    /// Anything else the client must fix, said for people.
+    BadUserInput(String),
+}
+
+impl From<Refusal> for crate::error::Error {
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::PersistedQueryNotFound => Self::PersistedQueryNotFound,
+            Refusal::BadUserInput(message) => Self::BadUserInput(message),
+        }
+    }
+}
+
+/// `extensions.persistedQuery`: a query named by the SHA-256 of its text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PersistedQuery {
+    pub version: i64,
+    /// Lower-case hex.
+    pub sha256_hash: String,
+}
+
+/// The persisted query `extensions` name, when they name one.
+fn persisted(extensions: &serde_json::Value) -> Result<Option<PersistedQuery>, HttpError> {
+    let Some(persisted) = extensions.get("persistedQuery") else { return Ok(None) };
+    let version = persisted.get("version").and_then(serde_json::Value::as_i64);
+    let hash = persisted.get("sha256Hash").and_then(serde_json::Value::as_str);
+    match (version, hash) {
+        (Some(version), Some(hash)) => {
+            Ok(Some(PersistedQuery { version, sha256_hash: hash.to_ascii_lowercase() }))
+        }
+        _ => Err(HttpError::bad_request("`extensions.persistedQuery` needs `version` and `sha256Hash`")),
+    }
 }
 
 impl RawRequest {
@@ -178,8 +221,13 @@ fn parse_request_object(json: serde_json::Value) -> Result<RawRequest, HttpError
     let serde_json::Value::Object(mut fields) = json else {
         return Err(HttpError::bad_request("the body must be a JSON object (or an array of them)"));
     };
+    let persisted = match fields.get("extensions") {
+        Some(extensions @ serde_json::Value::Object(_)) => persisted(extensions)?,
+        _ => None,
+    };
     let query = match fields.remove("query") {
         Some(serde_json::Value::String(query)) => query,
+        Some(serde_json::Value::Null) | None if persisted.is_some() => String::new(),
         Some(_) => return Err(HttpError::bad_request("`query` must be a string")),
         None => return Err(HttpError::bad_request("`query` is missing")),
     };
@@ -197,13 +245,18 @@ fn parse_request_object(json: serde_json::Value) -> Result<RawRequest, HttpError
         None | Some(serde_json::Value::Null | serde_json::Value::Object(_)) => {}
         Some(_) => return Err(HttpError::bad_request("`extensions` must be an object or null")),
     }
-    Ok(RawRequest { query, operation_name, variables })
+    Ok(RawRequest { query, operation_name, variables, persisted, refused: None })
 }
 
 /// The request of a GET query string (`query`, `operationName`, `variables` as JSON).
 pub fn parse_get_query(query: &str) -> Result<RawRequest, HttpError> {
-    let mut request =
-        RawRequest { query: String::new(), operation_name: None, variables: Variables::default() };
+    let mut request = RawRequest {
+        query: String::new(),
+        operation_name: None,
+        variables: Variables::default(),
+        persisted: None,
+        refused: None,
+    };
     let mut has_query = false;
     for (name, value) in form_urlencoded_pairs(query) {
         match name.as_str() {
@@ -227,11 +280,12 @@ pub fn parse_get_query(query: &str) -> Result<RawRequest, HttpError> {
                 if !matches!(json, serde_json::Value::Object(_) | serde_json::Value::Null) {
                     return Err(HttpError::bad_request("`extensions` must be a JSON object"));
                 }
+                request.persisted = persisted(&json)?;
             }
             _ => {}
         }
     }
-    if !has_query {
+    if !has_query && request.persisted.is_none() {
         return Err(HttpError::bad_request("the `query` parameter is missing"));
     }
     Ok(request)
