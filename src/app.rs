@@ -108,6 +108,7 @@ impl App {
                 subscribers: Default::default(),
                 stopping: stop.subscribe(),
                 persisted: crate::http::PersistedQueries::new(protection.redis_url.as_deref()).await,
+                trusted_proxies: crate::http::client_ip::TrustedProxies::parse(&protection.trusted_proxies)?,
                 cache: crate::http::CachePolicy {
                     max_age: serve.cache_max_age,
                     stale_while_revalidate: serve.cache_stale_while_revalidate,

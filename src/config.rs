@@ -197,6 +197,8 @@ pub enum LogFormat {
 
 /// What `casegraph` does.
 #[derive(Debug, Subcommand)]
+// Parsed once at start-up and matched once: boxing the large variant would save nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Command {
     /// Serve the GraphQL API (the default).
     Serve(ServeArgs),
@@ -452,6 +454,12 @@ pub struct ProtectionArgs {
     #[arg(long, env = "REDIS_URL", value_name = "URL")]
     pub redis_url: Option<String>,
 
+    /// Proxies (CIDR blocks or addresses, comma-separated) whose `Forwarded` or
+    /// `X-Forwarded-For` headers name the client, for anonymous budgets; without them every
+    /// client is the connection's peer.
+    #[arg(long, env = "CASEGRAPH_TRUSTED_PROXIES", value_delimiter = ',', value_name = "CIDR,…")]
+    pub trusted_proxies: Vec<String>,
+
     /// Most requested cost of one operation.
     #[arg(long, env = "CASEGRAPH_MAX_COST", default_value_t = defaults::MAX_COST)]
     pub max_cost: u64,
@@ -512,6 +520,7 @@ impl Default for ProtectionArgs {
             key_refill: defaults::KEY_REFILL,
             key_cache_seconds: defaults::KEY_CACHE_SECONDS,
             redis_url: None,
+            trusted_proxies: Vec::new(),
             max_cost: defaults::MAX_COST,
             max_depth: defaults::MAX_DEPTH,
             max_aliases: defaults::MAX_ALIASES,

@@ -1,5 +1,6 @@
 //! The HTTP edge: router, GraphQL endpoint, health checks, request ids, metrics.
 
+pub mod client_ip;
 mod dashboard;
 mod graphql;
 mod health;
@@ -52,6 +53,8 @@ pub struct AppState {
     pub cache: graphql::CachePolicy,
     /// Automatic persisted queries by hash.
     pub persisted: graphql::PersistedQueries,
+    /// The proxies whose forwarding headers name the client.
+    pub trusted_proxies: client_ip::TrustedProxies,
 }
 
 /// The whole router: `/graphql`, `/healthz`, `/readyz`, and `/metrics` when `metrics` is

@@ -86,9 +86,11 @@ impl Drop for Admitted {
 /// `GET /graphql/ws`: upgrades to a WebSocket speaking graphql-transport-ws.
 pub async fn upgrade(
     State(state): State<AppState>,
-    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: axum::http::HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
+    let address = SocketAddr::new(state.trusted_proxies.client(peer.ip(), &headers), peer.port());
     upgrade.protocols([PROTOCOL]).on_upgrade(move |socket| async move {
         let offered = socket.protocol().is_some();
         let mut socket = socket;

@@ -699,3 +699,43 @@ async fn a_batch_of_slow_operations_ends_at_the_requests_time_limit_not_ten_time
         "the batch took {elapsed:.2} s with a {timeout} s limit: the operations share one limit"
     );
 }
+
+/// The budget left after one page of 20 cases sent with `forwarded_for` as
+/// `X-Forwarded-For`.
+async fn remaining_after_a_page(app: &TestApp, forwarded_for: &str) -> f64 {
+    let response = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .header("X-Forwarded-For", forwarded_for)
+        .json(&json!({ "query": "{ cases(first: 20) { nodes { slug } } }" }))
+        .send()
+        .await
+        .expect("sent");
+    response
+        .headers()
+        .get("ratelimit-remaining")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("remaining")
+}
+
+#[tokio::test]
+async fn clients_behind_a_trusted_proxy_get_their_own_budgets_and_nobody_else_can_claim_one() {
+    // The tests connect from 127.0.0.1: trusted here, as a load balancer would be.
+    let behind = spawn(|serve| {
+        serve.protection = ServeArgs::default().protection;
+        serve.protection.trusted_proxies = vec!["127.0.0.0/8".to_owned()];
+    })
+    .await;
+    let first = remaining_after_a_page(&behind, "203.0.113.1").await;
+    let again = remaining_after_a_page(&behind, "203.0.113.1").await;
+    let other = remaining_after_a_page(&behind, "198.51.100.2, 127.0.0.1").await;
+    assert!(again < first, "the same client spends its own budget: {first} then {again}");
+    assert_eq!(other, first, "another client behind the proxy has a budget of its own");
+
+    // Without trusted proxies the header is the client's own claim: ignored.
+    let direct = spawn(|serve| serve.protection = ServeArgs::default().protection).await;
+    let first = remaining_after_a_page(&direct, "203.0.113.1").await;
+    let spoofed = remaining_after_a_page(&direct, "198.51.100.2").await;
+    assert!(spoofed < first, "one peer, one budget, whatever it says: {first} then {spoofed}");
+}

@@ -49,7 +49,7 @@ const RATE_LIMIT_RESET: HeaderName = HeaderName::from_static("ratelimit-reset");
 /// POST `/graphql`: one operation, or a batch (a JSON array) of them.
 pub async fn post(State(state): State<AppState>, request: Request) -> axum::response::Response {
     let (parts, body) = request.into_parts();
-    let context = RequestContext::new(&parts.headers, &parts.extensions);
+    let context = RequestContext::new(&parts.headers, &parts.extensions, &state.trusted_proxies);
     let Some(media) = MediaType::negotiate(&parts.headers) else {
         return context.refuse(MediaType::Json, not_acceptable());
     };
@@ -85,7 +85,7 @@ pub async fn post(State(state): State<AppState>, request: Request) -> axum::resp
 /// mutation: 405) from the query string.
 pub async fn get(State(state): State<AppState>, request: Request) -> axum::response::Response {
     let (parts, _) = request.into_parts();
-    let context = RequestContext::new(&parts.headers, &parts.extensions);
+    let context = RequestContext::new(&parts.headers, &parts.extensions, &state.trusted_proxies);
     let query = parts.uri.query().unwrap_or_default();
     let wants_html = parts
         .headers
@@ -117,7 +117,11 @@ struct RequestContext {
 }
 
 impl RequestContext {
-    fn new(headers: &HeaderMap, extensions: &axum::http::Extensions) -> Self {
+    fn new(
+        headers: &HeaderMap,
+        extensions: &axum::http::Extensions,
+        proxies: &super::client_ip::TrustedProxies,
+    ) -> Self {
         Self {
             request_id: headers
                 .get(REQUEST_ID_HEADER)
@@ -130,9 +134,12 @@ impl RequestContext {
                 .map(LocalePreference::from_accept_language)
                 .unwrap_or_default(),
             authorization: headers.get(header::AUTHORIZATION).map(|value| value.as_bytes().to_vec()),
-            address: extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip()),
+            address: proxies.client(
+                extensions
+                    .get::<ConnectInfo<SocketAddr>>()
+                    .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip()),
+                headers,
+            ),
             idempotency: None,
             validators: headers
                 .get_all(header::IF_NONE_MATCH)
