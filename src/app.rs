@@ -77,6 +77,12 @@ impl App {
             None => None,
         };
         let protection = &serve.protection;
+        let persisted = crate::http::PersistedQueries::new(
+            protection.redis_url.as_deref(),
+            store.clone(),
+            protection.trusted_documents,
+        )
+        .await;
         let change_stream = ChangeStream::default();
         let (stop, _) = watch::channel(false);
         // Connections of its own, so background work is nobody's request.
@@ -107,7 +113,7 @@ impl App {
                 documents: Default::default(),
                 subscribers: Default::default(),
                 stopping: stop.subscribe(),
-                persisted: crate::http::PersistedQueries::new(protection.redis_url.as_deref()).await,
+                persisted,
                 trusted_proxies: crate::http::client_ip::TrustedProxies::parse(&protection.trusted_proxies)?,
                 cache: crate::http::CachePolicy {
                     max_age: serve.cache_max_age,

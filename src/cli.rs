@@ -3,7 +3,7 @@
 use std::time::Instant;
 
 use crate::app::{App, prepare_store};
-use crate::config::{Cli, Command, ImportFormat, KeysCommand, WebhooksCommand};
+use crate::config::{Cli, Command, DocumentsCommand, ImportFormat, KeysCommand, WebhooksCommand};
 use crate::error::{Error, Result};
 use crate::exchange;
 use crate::keys::Scopes;
@@ -69,6 +69,11 @@ pub async fn run(cli: Cli) -> Result<()> {
             let store = Store::connect(&config).await?;
             store.migrate().await?;
             webhooks(&store, args.command).await
+        }
+        Command::Documents(args) => {
+            let store = Store::connect(&config).await?;
+            store.migrate().await?;
+            documents(&store, args.command).await
         }
         Command::ExportSchema(args) => {
             let sdl = crate::graphql::sdl();
@@ -204,6 +209,44 @@ async fn webhooks(store: &Store, command: WebhooksCommand) -> Result<()> {
                     delivery.event_type
                 );
             }
+        }
+    }
+    Ok(())
+}
+
+/// `casegraph documents …`: trusted documents from clients' manifests.
+async fn documents(store: &Store, command: DocumentsCommand) -> Result<()> {
+    match command {
+        DocumentsCommand::Add(args) => {
+            let text = std::fs::read_to_string(&args.file)?;
+            let documents = crate::http::trusted::parse_manifest(&text).map_err(|problems| {
+                Error::BadUserInput(format!(
+                    "{} was not registered: {}",
+                    args.file.display(),
+                    problems.join("; ")
+                ))
+            })?;
+            let count = store.add_trusted_documents(args.client.as_deref(), documents).await?;
+            eprintln!("registered {count} documents from {}", args.file.display());
+        }
+        DocumentsCommand::List => {
+            println!("{:<64} {:<20} name", "hash", "client");
+            for document in store.trusted_documents().await? {
+                println!(
+                    "{:<64} {:<20} {}",
+                    document.hash,
+                    document.client.unwrap_or_default(),
+                    document.name.unwrap_or_default()
+                );
+            }
+        }
+        DocumentsCommand::Remove(args) => {
+            if args.hash.is_none() && args.client.is_none() {
+                return Err(Error::BadUserInput("name a hash or --client".to_owned()));
+            }
+            let removed =
+                store.remove_trusted_documents(args.hash.as_deref(), args.client.as_deref()).await?;
+            eprintln!("removed {removed} documents");
         }
     }
     Ok(())

@@ -216,6 +216,47 @@ pub enum Command {
     Keys(KeysArgs),
     /// Manage webhooks (endpoints that receive change events, signed).
     Webhooks(WebhooksArgs),
+    /// Manage trusted documents (operations registered from clients' manifests).
+    Documents(DocumentsArgs),
+}
+
+/// Options of `casegraph documents`.
+#[derive(Clone, Debug, Args)]
+pub struct DocumentsArgs {
+    #[command(subcommand)]
+    pub command: DocumentsCommand,
+}
+
+/// What `casegraph documents` does.
+#[derive(Clone, Debug, Subcommand)]
+pub enum DocumentsCommand {
+    /// Register the operations of a manifest (Apollo's persisted query manifest, or
+    /// GraphQL Codegen's persisted documents): all or none.
+    Add(DocumentsAddArgs),
+    /// List registered documents: hash, client, name.
+    List,
+    /// Remove a document by hash, or every document of a client.
+    Remove(DocumentsRemoveArgs),
+}
+
+/// Options of `casegraph documents add`.
+#[derive(Clone, Debug, Args)]
+pub struct DocumentsAddArgs {
+    /// The manifest file.
+    pub file: std::path::PathBuf,
+    /// The client the operations belong to (e.g. `ios-app`).
+    #[arg(long)]
+    pub client: Option<String>,
+}
+
+/// Options of `casegraph documents remove`.
+#[derive(Clone, Debug, Args)]
+pub struct DocumentsRemoveArgs {
+    /// The document's hash.
+    pub hash: Option<String>,
+    /// Every document of this client.
+    #[arg(long)]
+    pub client: Option<String>,
 }
 
 /// Options of `casegraph webhooks`.
@@ -407,6 +448,17 @@ impl Default for ServeArgs {
     }
 }
 
+/// What registered documents are to the server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TrustedDocuments {
+    /// Not used.
+    Off,
+    /// Run by hash, beside any other operation.
+    Allow,
+    /// The only operations callers other than `admin` keys may run.
+    Require,
+}
+
 /// On or off.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Switch {
@@ -453,6 +505,12 @@ pub struct ProtectionArgs {
     /// Keep budgets in this Redis (shared by every replica using it) instead of in memory.
     #[arg(long, env = "REDIS_URL", value_name = "URL")]
     pub redis_url: Option<String>,
+
+    /// Registered documents (`casegraph documents add`): `off` ignores them, `allow` runs
+    /// them by hash besides any other operation, `require` lets only `admin` keys run
+    /// anything else.
+    #[arg(long, env = "CASEGRAPH_TRUSTED_DOCUMENTS", value_enum, default_value = "allow")]
+    pub trusted_documents: TrustedDocuments,
 
     /// Proxies (CIDR blocks or addresses, comma-separated) whose `Forwarded` or
     /// `X-Forwarded-For` headers name the client, for anonymous budgets; without them every
@@ -521,6 +579,7 @@ impl Default for ProtectionArgs {
             key_cache_seconds: defaults::KEY_CACHE_SECONDS,
             redis_url: None,
             trusted_proxies: Vec::new(),
+            trusted_documents: TrustedDocuments::Allow,
             max_cost: defaults::MAX_COST,
             max_depth: defaults::MAX_DEPTH,
             max_aliases: defaults::MAX_ALIASES,

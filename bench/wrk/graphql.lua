@@ -1,5 +1,6 @@
 -- wrk script of bench/run.sh: POSTs the request bodies of $BODIES (one JSON document per
--- line, taken in turn), with `Authorization: Bearer $KEY` when set. With $COLD_LOCALES set,
+-- line, taken in turn), with `Authorization: Bearer $KEY` when set, and `Accept-Encoding:
+-- $ENCODING` when set (bench/compression.sh). With $COLD_LOCALES set,
 -- every request names an Accept-Language no earlier request used (a statistics cache miss).
 -- A response counts as an error unless its status is 200 and its body has no "errors".
 -- Prints one line: RESULT requests=… errors=… rps=… p50_ms=… p99_ms=…
@@ -17,6 +18,7 @@ function init(args)
     if #line > 0 then table.insert(bodies, line) end
   end
   key = os.getenv("KEY")
+  encoding = os.getenv("ENCODING")
   cold = os.getenv("COLD_LOCALES")
   counter = 0
   errors = 0
@@ -27,6 +29,7 @@ function request()
   counter = counter + 1
   local headers = { ["Content-Type"] = "application/json" }
   if key and #key > 0 then headers["Authorization"] = "Bearer " .. key end
+  if encoding and #encoding > 0 then headers["Accept-Encoding"] = encoding end
   if cold and #cold > 0 then
     headers["Accept-Language"] = "en-x-" .. cold .. "t" .. id .. "n" .. counter
   end

@@ -22,6 +22,7 @@ pub mod follow_up_action_translation;
 pub mod organisation;
 pub mod organisation_translation;
 pub mod tag;
+pub mod trusted_document;
 pub mod webhook;
 pub mod webhook_attempt;
 pub mod webhook_delivery;

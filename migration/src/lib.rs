@@ -14,6 +14,7 @@ mod m20261205_000008_create_idempotency_keys;
 mod m20261205_000009_create_journal;
 mod m20261205_000010_add_change_visibility;
 mod m20261205_000011_create_webhooks;
+mod m20261205_000012_create_trusted_documents;
 
 /// The ordered list of Casegraph migrations.
 #[derive(Debug)]
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000009_create_journal::Migration),
             Box::new(m20261205_000010_add_change_visibility::Migration),
             Box::new(m20261205_000011_create_webhooks::Migration),
+            Box::new(m20261205_000012_create_trusted_documents::Migration),
         ]
     }
 }

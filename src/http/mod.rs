@@ -7,6 +7,7 @@ mod health;
 pub mod metrics;
 mod request_id;
 mod subscriptions;
+pub mod trusted;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Method, header};

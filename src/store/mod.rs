@@ -19,6 +19,7 @@ pub mod relations;
 pub mod search;
 pub mod sql;
 pub mod statistics;
+pub mod trusted_documents;
 pub mod webhooks;
 
 use std::sync::Arc;

@@ -37,5 +37,6 @@ mod search;
 mod seed;
 mod statistics;
 mod subscriptions;
+mod trusted;
 mod visibility;
 mod webhooks;

@@ -304,7 +304,7 @@ async fn run_steps(
 ) -> axum::response::Response {
     let mut requests = requests;
     for request in &mut requests {
-        state.persisted.resolve(request).await;
+        state.persisted.resolve(request, identity.scopes.has(Scope::Admin)).await;
     }
     let mut plans = match plan_all(state, identity, requests, transport) {
         Ok(plans) => plans,

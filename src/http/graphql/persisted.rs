@@ -13,9 +13,11 @@ use std::time::Duration;
 
 use moka::future::Cache;
 use redis::aio::ConnectionManager;
-use sha2::{Digest, Sha256};
 
 use super::transport::{RawRequest, Refusal};
+use crate::config::TrustedDocuments;
+use crate::http::trusted::sha256;
+use crate::store::Store;
 
 /// Most query text kept in memory, in bytes.
 pub const CAPACITY_BYTES: u64 = 32 * 1024 * 1024;
@@ -29,6 +31,12 @@ const VERSION: i64 = 1;
 pub struct PersistedQueries {
     memory: Cache<String, Arc<str>>,
     redis: Option<ConnectionManager>,
+    /// Where trusted documents are registered, and what they are to the server.
+    store: Store,
+    trusted: TrustedDocuments,
+    /// Hashes found registered (registrations are read from the database on a miss, so a
+    /// document added on the command line runs at once on every replica).
+    registered: Cache<String, ()>,
 }
 
 impl std::fmt::Debug for PersistedQueries {
@@ -42,8 +50,9 @@ impl std::fmt::Debug for PersistedQueries {
 }
 
 impl PersistedQueries {
-    /// Queries in memory, and in Redis at `redis_url` when given (unreachable: memory only).
-    pub async fn new(redis_url: Option<&str>) -> Self {
+    /// Queries in memory, and in Redis at `redis_url` when given (unreachable: memory only);
+    /// trusted documents in `store`, used as `trusted` says.
+    pub async fn new(redis_url: Option<&str>, store: Store, trusted: TrustedDocuments) -> Self {
         let memory = Cache::builder()
             .weigher(|hash: &String, query: &Arc<str>| {
                 u32::try_from(hash.len() + query.len()).unwrap_or(u32::MAX)
@@ -66,13 +75,42 @@ impl PersistedQueries {
                 }
             },
         };
-        Self { memory, redis }
+        Self { memory, redis, store, trusted, registered: Cache::new(100_000) }
+    }
+
+    /// Whether `hash` names a registered document (`None` when trusted documents are off).
+    async fn registered_text(&self, hash: &str) -> Option<String> {
+        if self.trusted == TrustedDocuments::Off {
+            return None;
+        }
+        match self.store.trusted_document(hash).await {
+            Ok(found) => {
+                if found.is_some() {
+                    self.registered.insert(hash.to_owned(), ()).await;
+                }
+                found
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot read trusted documents");
+                None
+            }
+        }
+    }
+
+    async fn is_registered(&self, hash: &str) -> bool {
+        self.registered.contains_key(hash) || self.registered_text(hash).await.is_some()
     }
 
     /// Fills in the text of `request`'s persisted query, or learns it; notes in
     /// `request.refused` why it cannot run (unknown hash, hash not the text's, version).
-    pub async fn resolve(&self, request: &mut RawRequest) {
-        let Some(persisted) = request.persisted.clone() else { return };
+    pub async fn resolve(&self, request: &mut RawRequest, admin: bool) {
+        let restricted = self.trusted == TrustedDocuments::Require && !admin;
+        let Some(persisted) = request.persisted.clone() else {
+            if restricted && !self.is_registered(&sha256(&request.query)).await {
+                request.refused = Some(Refusal::NotTrusted);
+            }
+            return;
+        };
         if persisted.version != VERSION {
             request.refused = Some(Refusal::BadUserInput(format!(
                 "persisted query version {} is not supported: use {VERSION}",
@@ -81,15 +119,24 @@ impl PersistedQueries {
             return;
         }
         let hash = persisted.sha256_hash;
+        if restricted && !self.is_registered(&hash).await {
+            request.refused = Some(Refusal::NotTrusted);
+            return;
+        }
         if request.query.is_empty() {
             match self.find(&hash).await {
                 Some(query) => request.query = query.to_string(),
-                None => request.refused = Some(Refusal::PersistedQueryNotFound),
+                None => match self.registered_text(&hash).await {
+                    Some(query) => {
+                        self.memory.insert(hash, Arc::from(query.as_str())).await;
+                        request.query = query;
+                    }
+                    None => request.refused = Some(Refusal::PersistedQueryNotFound),
+                },
             }
             return;
         }
-        let actual: String =
-            Sha256::digest(request.query.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect();
+        let actual = sha256(&request.query);
         if actual != hash {
             request.refused = Some(Refusal::BadUserInput(format!(
                 "the persisted query's sha256Hash {hash} is not the SHA-256 of its text ({actual})"

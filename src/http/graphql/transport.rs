@@ -154,6 +154,8 @@ pub enum Refusal {
     PersistedQueryNotFound,
     /// Anything else the client must fix, said for people.
     BadUserInput(String),
+    /// Not a registered document, under `--trusted-documents require`.
+    NotTrusted,
 }
 
 impl From<Refusal> for crate::error::Error {
@@ -161,6 +163,11 @@ impl From<Refusal> for crate::error::Error {
         match refusal {
             Refusal::PersistedQueryNotFound => Self::PersistedQueryNotFound,
             Refusal::BadUserInput(message) => Self::BadUserInput(message),
+            Refusal::NotTrusted => Self::Forbidden(
+                "this server runs registered operations only: send one of your client's registered \
+                 documents (by its hash), or ask the operator to register it"
+                    .to_owned(),
+            ),
         }
     }
 }
