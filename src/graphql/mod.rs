@@ -8,6 +8,7 @@ pub mod id;
 pub mod inputs;
 pub mod loaders;
 pub mod mutation;
+pub mod nodes;
 pub mod prefetch;
 pub mod query;
 pub mod search;

@@ -10,12 +10,10 @@ use super::cost_directives::{TYPICAL_CATEGORIES, TYPICAL_COLLECTIONS, list_size,
 use super::directory::{
     FollowUpActionConnection, FollowUpActionListArguments, OrganisationConnection, OrganisationListArguments,
 };
-use super::id::{self, NodeKind};
 use super::inputs::{
     CaseFilterInput, CaseOrderInput, FollowUpActionFilterInput, FollowUpActionOrderInput,
     OrganisationFilterInput, OrganisationOrderInput,
 };
-use super::loaders::{Loaders, load};
 use super::prefetch::{self, CaseNeeds, case_detail};
 use super::search::{self, SearchConnection};
 use super::statistics::CaseStatistics;
@@ -24,8 +22,8 @@ use super::types::change::{self, ChangeConnection, ChangeFilter, Retention};
 use super::types::enums::CaseStatus;
 use super::types::webhook::{self, WebhookConnection, WebhookDeliveryConnection, WebhookDeliveryStatus};
 use super::types::{
-    ApiKeyConnection, AuditEntryConnection, AuditLogFilter, Case, CaseConnection, Category, Collection,
-    FollowUpAction, Node, Organisation,
+    ApiKeyConnection, AuditEntryConnection, AuditLogFilter, Case, CaseConnection, Category, Collection, Node,
+    Organisation,
 };
 use crate::error::Error;
 use crate::store::Store;
@@ -89,7 +87,7 @@ impl Query {
         context: &Context<'_>,
         #[graphql(desc = "A global ID.")] id: ID,
     ) -> Result<Option<Node>> {
-        Ok(resolve_nodes(context, std::slice::from_ref(&id)).await?.pop().flatten())
+        Ok(super::nodes::resolve_nodes(context, std::slice::from_ref(&id)).await?.pop().flatten())
     }
 
     /// The objects with these global IDs, in the same order; null for unknown ones.
@@ -107,7 +105,7 @@ impl Query {
                 Error::BadUserInput(format!("at most {MAX_NODES} ids per call, got {}", ids.len())).into()
             );
         }
-        Ok(resolve_nodes(context, &ids).await?)
+        Ok(super::nodes::resolve_nodes(context, &ids).await?)
     }
 
     /// Every edition of the collection, newest first.
@@ -412,37 +410,6 @@ impl Query {
     ) -> Result<CaseStatistics> {
         Ok(CaseStatistics::resolve(context, filter).await?)
     }
-}
-
-/// Resolves global IDs in order, batching by type through the loaders.
-pub async fn resolve_nodes(context: &Context<'_>, ids: &[ID]) -> Result<Vec<Option<Node>>, Error> {
-    let loaders =
-        context.data::<Loaders>().map_err(|_| Error::Internal("no loaders in context".to_owned()))?;
-    let access = Access::of(context);
-    let mut nodes = Vec::with_capacity(ids.len());
-    for raw in ids {
-        let node = match id::decode(raw) {
-            None | Some((NodeKind::ApiKey, _)) => None,
-            Some((NodeKind::Collection, key)) => {
-                load(&loaders.collections, key).await?.map(|r| Node::Collection(Collection(r)))
-            }
-            Some((NodeKind::Category, key)) => {
-                load(&loaders.categories, key).await?.map(|r| Node::Category(Category(r)))
-            }
-            Some((NodeKind::Organisation, key)) => {
-                load(&loaders.organisations, key).await?.map(|r| Node::Organisation(Organisation(r)))
-            }
-            Some((NodeKind::FollowUpAction, key)) => {
-                load(&loaders.follow_up_actions, key).await?.map(|r| Node::FollowUpAction(FollowUpAction(r)))
-            }
-            Some((NodeKind::Case, key)) => load(&loaders.cases, key)
-                .await?
-                .filter(|record| access.can_see(record.model.status))
-                .map(|r| Node::Case(Case::new(r))),
-        };
-        nodes.push(node);
-    }
-    Ok(nodes)
 }
 
 /// `first` as asked (default 20), within the server's largest page.

@@ -7,12 +7,12 @@
 //! it takes first) and `seq` rises in commit order: the change feed never skips an event.
 
 use chrono::{DateTime, Utc};
-use entity::enums::{ChangeKind, SubjectType};
+use entity::enums::SubjectType;
 use entity::{audit_entry, change_event};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
-use serde::{Deserialize, Serialize};
 
+pub use super::entries::{Entry, FieldChange};
 use super::sql::bulk;
 use crate::error::{Error, Result};
 
@@ -57,32 +57,6 @@ impl Origin {
     pub fn new(actor: Actor, action: impl Into<String>, request_id: Option<String>) -> Self {
         Self { actor, action: action.into(), request_id }
     }
-}
-
-/// One changed field, with its value before and after (JSON, `null` when absent).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct FieldChange {
-    /// Path of the field, as in the import format: `texts.ar.title`, `status`, `tags`.
-    pub field: String,
-    pub old: serde_json::Value,
-    pub new: serde_json::Value,
-}
-
-/// One object changed by a write.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Entry {
-    pub subject_type: SubjectType,
-    pub subject_id: i64,
-    /// Slug (or name) of the subject.
-    pub label: String,
-    pub version_before: Option<i32>,
-    pub version_after: Option<i32>,
-    pub changes: Vec<FieldChange>,
-    /// The change event to publish; `None` for changes partners do not follow (API keys).
-    pub kind: Option<ChangeKind>,
-    /// Whether a caller without `read:drafts` could see the subject before the change
-    /// (a published case, any other object that existed) and after it.
-    pub visible: (bool, bool),
 }
 
 /// A writing transaction's place in the journal: its `seq`, time and origin.

@@ -9,6 +9,7 @@ pub mod change_stream;
 pub mod changes;
 pub mod content_version;
 pub mod directory;
+pub mod entries;
 pub mod idempotency;
 pub mod journal;
 pub mod records;

@@ -18,7 +18,7 @@ use serde_json::json;
 
 use super::Store;
 use super::changes::{Audience, FeedFilter, FeedKind, kind_seen};
-use super::journal::Entry;
+use super::entries::Entry;
 use super::sql::bulk;
 use crate::error::{Error, Result};
 use crate::global_id::{self, NodeKind};

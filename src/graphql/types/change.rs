@@ -148,7 +148,7 @@ impl ChangeEvent {
     /// caller (a later event says so).
     async fn node(&self, context: &Context<'_>) -> async_graphql::Result<Option<Node>> {
         let id = id::encode(node_kind(self.event.subject_type), self.event.subject_id);
-        Ok(crate::graphql::query::resolve_nodes(context, &[id]).await?.pop().flatten())
+        Ok(crate::graphql::nodes::resolve_nodes(context, &[id]).await?.pop().flatten())
     }
 }
 
