@@ -43,6 +43,8 @@ pub struct App {
     listen_url: Option<String>,
     /// How long the change feed keeps its events.
     change_retention: std::time::Duration,
+    /// Longest wait for in-flight requests after the shutdown signal.
+    drain: std::time::Duration,
     listener: TcpListener,
     metrics: Metrics,
     /// `/metrics` on an address of its own (`--metrics-bind`); on `listener` when absent.
@@ -136,6 +138,7 @@ impl App {
             },
             listen_url: config.database_url.starts_with("postgres").then(|| config.database_url.clone()),
             change_retention: std::time::Duration::from_secs(serve.change_retention_days * 24 * 3600),
+            drain: std::time::Duration::from_secs(serve.drain_seconds),
             listener,
             metrics,
             metrics_listener,
@@ -191,7 +194,24 @@ impl App {
         let main_metrics = metrics_server.is_none().then(|| self.metrics.clone());
         let store = self.state.store.clone();
         let app = router(self.state, main_metrics)?.into_make_service_with_connect_info::<SocketAddr>();
-        let served = axum::serve(self.listener, app).with_graceful_shutdown(stopped(stopping)).await;
+        let drain = self.drain;
+        let drain_limit = {
+            let stopping = stopping.clone();
+            async move {
+                stopped(stopping).await;
+                tokio::time::sleep(drain).await;
+            }
+        };
+        let serving = std::future::IntoFuture::into_future(
+            axum::serve(self.listener, app).with_graceful_shutdown(stopped(stopping)),
+        );
+        let served = tokio::select! {
+            served = serving => served,
+            () = drain_limit => {
+                tracing::warn!(seconds = drain.as_secs(), "drain limit reached: requests still in flight are cut");
+                Ok(())
+            }
+        };
         // Also when the API server failed: the metrics server must not outlive it.
         stop.send_replace(true);
         let metrics_served = match metrics_server {

@@ -7,9 +7,9 @@ use crate::config::{Cli, Command, DocumentsCommand, ImportFormat, KeysCommand, W
 use crate::error::{Error, Result};
 use crate::exchange;
 use crate::keys::Scopes;
-use crate::store::Store;
 use crate::store::api_keys::KeyRequest;
 use crate::store::journal::{Actor, Origin};
+use crate::store::{Store, rollups};
 use crate::synthetic::{self, SyntheticOptions};
 
 /// Dispatches `cli.command` (serving when there is none).
@@ -75,6 +75,11 @@ pub async fn run(cli: Cli) -> Result<()> {
             store.migrate().await?;
             documents(&store, args.command).await
         }
+        Command::Verify(args) => {
+            let store = Store::connect(&config).await?;
+            store.migrate().await?;
+            verify(&store, args.show).await
+        }
         Command::ExportSchema(args) => {
             let sdl = crate::graphql::sdl();
             match args.file {
@@ -84,6 +89,34 @@ pub async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// `casegraph verify`: the rollups against a recomputation from the base tables.
+async fn verify(store: &Store, show: u64) -> Result<()> {
+    let started = Instant::now();
+    let differences = rollups::verify(store.pool(), show.saturating_add(1)).await?;
+    let elapsed = started.elapsed().as_secs_f64();
+    if differences.is_empty() {
+        println!("statistics rollups match the cases ({elapsed:.1} s)");
+        return Ok(());
+    }
+    for difference in differences.iter().take(usize::try_from(show).unwrap_or(usize::MAX)) {
+        println!(
+            "{}:{} {} {} {:?}: stored {}, computed {}",
+            difference.scope,
+            difference.scope_key,
+            difference.dimension,
+            difference.status,
+            difference.key,
+            difference.stored,
+            difference.computed
+        );
+    }
+    let more = if differences.len() as u64 > show { " (and more)" } else { "" };
+    Err(Error::Verification(format!(
+        "statistics rollups differ from the cases in {} rows{more}",
+        differences.len().min(usize::try_from(show).unwrap_or(usize::MAX))
+    )))
 }
 
 /// `casegraph keys …`: the key is printed once, on creation; listing never shows secrets.

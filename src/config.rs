@@ -47,6 +47,8 @@ pub mod defaults {
     pub const CACHE_STALE_WHILE_REVALIDATE: u64 = 60;
     /// Days the change feed keeps its events.
     pub const CHANGE_RETENTION_DAYS: u64 = 90;
+    /// Longest wait for in-flight requests after SIGTERM, in seconds.
+    pub const DRAIN_SECONDS: u64 = 25;
     /// Waits after each failed webhook attempt, in seconds: the Standard Webhooks schedule.
     pub const WEBHOOK_RETRY_SECONDS: [f64; 7] = [5.0, 300.0, 1_800.0, 7_200.0, 18_000.0, 36_000.0, 36_000.0];
 
@@ -218,6 +220,17 @@ pub enum Command {
     Webhooks(WebhooksArgs),
     /// Manage trusted documents (operations registered from clients' manifests).
     Documents(DocumentsArgs),
+    /// Recompute the statistics rollups from the cases and report every difference
+    /// (exit status 1 when there is one).
+    Verify(VerifyArgs),
+}
+
+/// Options of `casegraph verify`.
+#[derive(Args, Debug, Clone)]
+pub struct VerifyArgs {
+    /// How many differences to print at most.
+    #[arg(long, default_value_t = 50)]
+    pub show: u64,
 }
 
 /// Options of `casegraph documents`.
@@ -394,6 +407,12 @@ pub struct ServeArgs {
     )]
     pub change_retention_days: u64,
 
+    /// After SIGTERM (or Ctrl-C): the server stops accepting connections, `/readyz` answers
+    /// 503, WebSockets are closed (1001), and requests in flight are given this many seconds
+    /// to finish before the process exits anyway.
+    #[arg(long, env = "CASEGRAPH_DRAIN_SECONDS", default_value_t = defaults::DRAIN_SECONDS, value_name = "SECONDS")]
+    pub drain_seconds: u64,
+
     /// How long shared caches (CDNs, proxies) and browsers may reuse an anonymous GET
     /// answer, in seconds (`Cache-Control: public, max-age`; 0: revalidate every time).
     #[arg(long, env = "CASEGRAPH_CACHE_MAX_AGE", default_value_t = defaults::CACHE_MAX_AGE, value_name = "SECONDS")]
@@ -439,6 +458,7 @@ impl Default for ServeArgs {
             catalogue_cache_seconds: 5,
             metrics_bind: None,
             change_retention_days: defaults::CHANGE_RETENTION_DAYS,
+            drain_seconds: defaults::DRAIN_SECONDS,
             webhook_allow_private_targets: false,
             cache_max_age: defaults::CACHE_MAX_AGE,
             cache_stale_while_revalidate: defaults::CACHE_STALE_WHILE_REVALIDATE,

@@ -47,6 +47,36 @@ pub mod code {
     /// A change-feed cursor older than the feed keeps: resync from a full listing, then
     /// follow the feed from its `latestCursor`.
     pub const CURSOR_EXPIRED: &str = "CURSOR_EXPIRED";
+    /// The database cannot be reached right now; nothing was done. Retry after
+    /// `Retry-After` seconds (HTTP 503): the server recovers by itself when it is back.
+    pub const UNAVAILABLE: &str = "UNAVAILABLE";
+}
+
+/// Whether a database error says the database cannot be reached (refused or lost
+/// connection, no connection in time, server shutting down) rather than that a statement
+/// failed: such requests are answered `UNAVAILABLE` and can be retried as they were.
+pub fn is_unreachable(error: &sea_orm::DbErr) -> bool {
+    use sea_orm::sqlx;
+    use sea_orm::{DbErr, RuntimeErr};
+    match error {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(error)) | DbErr::Query(RuntimeErr::SqlxError(error)) => {
+            match error.as_ref() {
+                sqlx::Error::Io(_)
+                | sqlx::Error::Tls(_)
+                | sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::WorkerCrashed => true,
+                // SQLSTATE class 08 (connection exception) and 57P (operator intervention:
+                // the server is shutting down, restarting or not yet accepting).
+                sqlx::Error::Database(error) => {
+                    error.code().is_some_and(|code| code.starts_with("08") || code.starts_with("57P"))
+                }
+                _ => false,
+            }
+        }
+        _ => false,
+    }
 }
 
 /// Everything that can go wrong in Casegraph.
@@ -99,6 +129,9 @@ pub enum Error {
     /// `INTERNAL`: an invariant did not hold (a bug, or data written outside Casegraph).
     #[error("internal error: {0}")]
     Internal(String),
+    /// `INTERNAL`: `casegraph verify` found stored rollups that differ from the cases.
+    #[error("{0}")]
+    Verification(String),
 }
 
 impl Error {
@@ -113,12 +146,17 @@ impl Error {
             Self::Timeout(_) => code::TIMEOUT,
             Self::CursorExpired(_) => code::CURSOR_EXPIRED,
             Self::PersistedQueryNotFound => code::PERSISTED_QUERY_NOT_FOUND,
+            Self::Database(error) if is_unreachable(error) => code::UNAVAILABLE,
+            Self::Transaction(
+                sea_orm::TransactionError::Connection(error) | sea_orm::TransactionError::Transaction(error),
+            ) if is_unreachable(error) => code::UNAVAILABLE,
             Self::Database(_)
             | Self::Transaction(_)
             | Self::Query(_)
             | Self::Io(_)
             | Self::Json(_)
-            | Self::Internal(_) => code::INTERNAL,
+            | Self::Internal(_)
+            | Self::Verification(_) => code::INTERNAL,
         }
     }
 
@@ -128,13 +166,20 @@ impl Error {
     }
 }
 
+/// What callers read when the database cannot be reached.
+pub const UNAVAILABLE_MESSAGE: &str = "the database cannot be reached right now: retry in a few seconds";
+
 /// Result with Casegraph's error.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl From<Error> for async_graphql::Error {
     fn from(error: Error) -> Self {
         let code = error.code();
-        let message = if error.is_public() {
+        let message = if code == code::UNAVAILABLE {
+            // The driver's text names hosts and sockets: it goes to the log only.
+            tracing::warn!(%error, "database unreachable while resolving a field");
+            UNAVAILABLE_MESSAGE.to_owned()
+        } else if error.is_public() {
             error.to_string()
         } else {
             // The detail goes to the log only; the HTTP layer adds the request id that

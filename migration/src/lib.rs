@@ -15,6 +15,7 @@ mod m20261205_000009_create_journal;
 mod m20261205_000010_add_change_visibility;
 mod m20261205_000011_create_webhooks;
 mod m20261205_000012_create_trusted_documents;
+mod m20261208_000013_create_case_tallies;
 
 /// The ordered list of Casegraph migrations.
 #[derive(Debug)]
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000010_add_change_visibility::Migration),
             Box::new(m20261205_000011_create_webhooks::Migration),
             Box::new(m20261205_000012_create_trusted_documents::Migration),
+            Box::new(m20261208_000013_create_case_tallies::Migration),
         ]
     }
 }

@@ -20,6 +20,8 @@ use super::snapshot::{self, Ids, Selection, Snapshot};
 use super::validate;
 use crate::error::Result;
 use crate::store::journal::{self, Entry, Journal};
+use crate::store::references;
+use crate::store::rollups::Touched;
 use crate::store::search::{self, Indexed};
 
 /// What a write of a few objects read, and will write against.
@@ -186,14 +188,19 @@ pub async fn remove<C: ConnectionTrait>(
     journal: &Journal,
 ) -> Result<()> {
     let mut entries = Vec::with_capacity(removals.len());
+    // The statistics rollups lose what the deleted cases and links counted for.
+    let mut touched = Touched::default();
     for Removal { entry } in removals {
         let id = entry.subject_id;
         match entry.subject_type {
             SubjectType::Case => {
+                touched.before_cases(connection, &[id]).await?;
                 case::Entity::delete_many().filter(case::Column::Id.eq(id)).exec(connection).await?;
                 search::remove(connection, Indexed::Case, &[id]).await?;
             }
             SubjectType::Organisation => {
+                let cases = references::case_ids_of_organisation(connection, id).await?;
+                touched.before_cases(connection, &cases).await?;
                 organisation::Entity::delete_many()
                     .filter(organisation::Column::Id.eq(id))
                     .exec(connection)
@@ -201,6 +208,8 @@ pub async fn remove<C: ConnectionTrait>(
                 search::remove(connection, Indexed::Organisation, &[id]).await?;
             }
             SubjectType::FollowUpAction => {
+                let cases = references::case_ids_of_follow_up_actions(connection, &[id]).await?;
+                touched.before_links(connection, &cases).await?;
                 follow_up_action::Entity::delete_many()
                     .filter(follow_up_action::Column::Id.eq(id))
                     .exec(connection)
@@ -211,5 +220,6 @@ pub async fn remove<C: ConnectionTrait>(
         }
         entries.push(entry);
     }
+    touched.settle(connection).await?;
     journal::record(connection, journal, entries).await
 }

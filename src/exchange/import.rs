@@ -18,6 +18,8 @@ use super::snapshot::{Ids, Snapshot};
 use super::write::{Counts, delete_owned, ids_of, plan, update_all};
 use crate::error::Result;
 use crate::store::journal::{self, Entry, Journal};
+use crate::store::references;
+use crate::store::rollups::Touched;
 use crate::store::search;
 use crate::store::sql::bulk;
 
@@ -42,6 +44,9 @@ pub async fn write<C: ConnectionTrait>(
     let now = journal.now;
     let Snapshot { content: existing, mut ids } = snapshot;
     let mut entries = Vec::new();
+    // The statistics rollups move with the cases and links this write changes.
+    let links: usize = content.follow_up_actions.iter().map(|action| action.cases.len()).sum();
+    let mut touched = Touched::expecting(content.cases.len() + links);
     let (collections, categories) = collections::write(
         connection,
         content.collections,
@@ -61,7 +66,8 @@ pub async fn write<C: ConnectionTrait>(
     )
     .await?;
     let (cases, case_ids) =
-        write_cases(connection, content.cases, existing.cases, &mut ids, now, &mut entries).await?;
+        write_cases(connection, content.cases, existing.cases, &mut ids, now, &mut entries, &mut touched)
+            .await?;
     let (follow_up_actions, follow_up_action_ids) = write_follow_up_actions(
         connection,
         content.follow_up_actions,
@@ -69,8 +75,10 @@ pub async fn write<C: ConnectionTrait>(
         &mut ids,
         now,
         &mut entries,
+        &mut touched,
     )
     .await?;
+    touched.settle(connection).await?;
     journal::record(connection, journal, entries).await?;
     bulk::sync_id_sequences(connection, &bulk::ID_TABLES).await?;
     // The full-text indexes change in the same transaction as the rows they describe.
@@ -141,6 +149,7 @@ async fn write_cases<C: ConnectionTrait>(
     ids: &mut Ids,
     now: DateTime<Utc>,
     entries: &mut Vec<Entry>,
+    touched: &mut Touched,
 ) -> Result<(Counts, Vec<i64>)> {
     let last_id = bulk::max_id::<case::Entity, _>(connection).await?;
     let mut plan = plan(rows, existing, &mut ids.cases, last_id, now);
@@ -148,6 +157,8 @@ async fn write_cases<C: ConnectionTrait>(
     let written = written_ids(&plan.inserts, &plan.updates);
     create_tags(connection, plan.inserts.iter().chain(&plan.updates).map(|(_, case)| case), ids).await?;
     let updated = ids_of(&plan.updates);
+    touched.before_cases(connection, &updated).await?;
+    touched.created(ids_of(&plan.inserts));
     let (mut inserts, mut updates) = (CaseRows::default(), CaseRows::default());
     for (id, row) in plan.inserts {
         inserts.push(id, row, ids, now)?;
@@ -185,6 +196,7 @@ async fn write_follow_up_actions<C: ConnectionTrait>(
     ids: &mut Ids,
     now: DateTime<Utc>,
     entries: &mut Vec<Entry>,
+    touched: &mut Touched,
 ) -> Result<(Counts, Vec<i64>)> {
     let last_id = bulk::max_id::<follow_up_action::Entity, _>(connection).await?;
     let mut plan = plan(rows, existing, &mut ids.follow_up_actions, last_id, now);
@@ -198,6 +210,12 @@ async fn write_follow_up_actions<C: ConnectionTrait>(
     for (id, row) in plan.updates {
         updates.push(id, row, ids, now)?;
     }
+    // The cases these actions were linked to and will be linked to.
+    let mut linked = references::case_ids_of_follow_up_actions(connection, &updated).await?;
+    linked.extend(
+        inserts.cases.iter().chain(&updates.cases).filter_map(|link| link.case_id.try_as_ref().copied()),
+    );
+    touched.before_links(connection, &linked).await?;
     bulk::insert_all(connection, inserts.owners).await?;
     update_all(connection, updates.owners).await?;
     delete_owned::<follow_up_action_translation::Entity, _>(

@@ -8,7 +8,10 @@
 //! maximum.
 //!
 //! Buckets live either in this process ([`Budgets::in_memory`], one budget per replica) or in
-//! Redis ([`Budgets::redis`], one budget shared by every replica). Both are atomic per bucket:
+//! Redis ([`Budgets::redis`], one budget shared by every replica). When Redis stops answering,
+//! each replica falls back to its own memory at once (logged, and the
+//! `rate_limit_budgets_shared` gauge drops to 0): requests are neither refused nor delayed,
+//! and a background probe returns the budgets to Redis when it answers again. Both are atomic per bucket:
 //! concurrent charges never spend more than the bucket holds. Idle buckets are forgotten once
 //! they would be full again, which changes nothing (a missing bucket is a full one) and keeps
 //! memory bounded.
@@ -20,6 +23,7 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use moka::Expiry;
@@ -49,6 +53,10 @@ const REDIS_CONNECTION_TIMEOUT: Duration = Duration::from_secs(2);
 const REDIS_RESPONSE_TIMEOUT: Duration = Duration::from_secs(1);
 /// Reconnection attempts before an operation fails (then the next operation tries again).
 const REDIS_RETRIES: usize = 3;
+/// Longest a request waits for Redis before its budget falls back to this replica's memory.
+const REDIS_OPERATION_TIMEOUT: Duration = Duration::from_millis(250);
+/// How often a replica whose budgets fell back to memory asks Redis whether it is back.
+const REDIS_PROBE_PERIOD: Duration = Duration::from_millis(500);
 
 /// Capacity and refill of one bucket.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -149,7 +157,17 @@ impl Budgets {
         if pong != "PONG" {
             return Err(BudgetError::BadReply(format!("PING answered {pong:?}")));
         }
+        crate::telemetry::metrics::record_budgets_shared(true);
         Ok(Self { store: Store::Redis(Arc::new(RedisStore::new(connection))) })
+    }
+
+    /// Whether budgets are shared through Redis right now (false: in memory, by choice or
+    /// because Redis stopped answering).
+    pub fn shared(&self) -> bool {
+        match &self.store {
+            Store::Memory(_) => false,
+            Store::Redis(redis) => redis.shared.load(Ordering::Acquire),
+        }
     }
 
     /// Short description for logs: "memory" or "redis".
@@ -469,11 +487,15 @@ store(available)
 return {'1', number(available)}
 ";
 
-/// Buckets in Redis, one hash per bucket; each operation is one atomic Lua script.
+/// Buckets in Redis, one hash per bucket; each operation is one atomic Lua script. While
+/// Redis does not answer, buckets live in `fallback` (this replica's memory).
 struct RedisStore {
     connection: ConnectionManager,
     charge: Script,
     refund: Script,
+    fallback: Memory,
+    /// Whether Redis answered the last operation (or probe).
+    shared: Arc<AtomicBool>,
 }
 
 impl RedisStore {
@@ -482,7 +504,59 @@ impl RedisStore {
             connection,
             charge: Script::new(&format!("{SCRIPT_PRELUDE}{CHARGE_SCRIPT}")),
             refund: Script::new(&format!("{SCRIPT_PRELUDE}{REFUND_SCRIPT}")),
+            fallback: Memory::new(Clock::real()),
+            shared: Arc::new(AtomicBool::new(true)),
         }
+    }
+
+    /// Runs `script`, bounded by [`REDIS_OPERATION_TIMEOUT`]; `None` when Redis did not
+    /// answer (the budgets have fallen back to memory then).
+    async fn shared_run(
+        &self,
+        script: &Script,
+        key: &str,
+        limits: Limits,
+        amount: f64,
+    ) -> Result<Option<(bool, f64)>, BudgetError> {
+        if !self.shared.load(Ordering::Acquire) {
+            return Ok(None);
+        }
+        match tokio::time::timeout(REDIS_OPERATION_TIMEOUT, self.run(script, key, limits, amount)).await {
+            Ok(Ok(reply)) => Ok(Some(reply)),
+            Ok(Err(BudgetError::Unavailable(error))) => {
+                self.fall_back(&error.to_string());
+                Ok(None)
+            }
+            Ok(Err(error)) => Err(error),
+            Err(_) => {
+                self.fall_back("no answer in time");
+                Ok(None)
+            }
+        }
+    }
+
+    /// Moves budgets to memory and starts probing Redis (once per outage).
+    fn fall_back(&self, reason: &str) {
+        if !self.shared.swap(false, Ordering::AcqRel) {
+            return;
+        }
+        tracing::warn!(reason, "Redis does not answer: budgets fall back to this replica's memory");
+        crate::telemetry::metrics::record_budgets_shared(false);
+        let shared = Arc::clone(&self.shared);
+        let mut connection = self.connection.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(REDIS_PROBE_PERIOD).await;
+                let command = redis::cmd("PING");
+                let ping = command.query_async::<String>(&mut connection);
+                if let Ok(Ok(_)) = tokio::time::timeout(REDIS_CONNECTION_TIMEOUT, ping).await {
+                    shared.store(true, Ordering::Release);
+                    tracing::info!("Redis answers again: budgets are shared again");
+                    crate::telemetry::metrics::record_budgets_shared(true);
+                    return;
+                }
+            }
+        });
     }
 
     /// Runs `script` on bucket `key`; returns (granted, available).
@@ -523,7 +597,9 @@ impl RedisStore {
     }
 
     async fn charge(&self, key: &str, limits: Limits, cost: f64) -> Result<Charge, BudgetError> {
-        let (granted, available) = self.run(&self.charge, key, limits, cost).await?;
+        let Some((granted, available)) = self.shared_run(&self.charge, key, limits, cost).await? else {
+            return self.fallback.charge(key, limits, cost).await;
+        };
         Ok(if granted {
             Charge::Granted(limits.state(available))
         } else {
@@ -535,7 +611,9 @@ impl RedisStore {
     }
 
     async fn refund(&self, key: &str, limits: Limits, refunded: f64) -> Result<BucketState, BudgetError> {
-        let (_, available) = self.run(&self.refund, key, limits, refunded).await?;
+        let Some((_, available)) = self.shared_run(&self.refund, key, limits, refunded).await? else {
+            return self.fallback.refund(key, limits, refunded).await;
+        };
         Ok(limits.state(available))
     }
 }

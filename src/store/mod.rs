@@ -1,6 +1,7 @@
 //! The data layer: every query and transaction. Knows sea-orm and SQL, nothing of GraphQL.
 
 pub mod api_keys;
+pub mod availability;
 pub mod brief;
 pub mod cases;
 pub mod catalogue;
@@ -17,6 +18,7 @@ pub mod reference;
 pub mod references;
 pub mod related;
 pub mod relations;
+pub mod rollups;
 pub mod search;
 pub mod sql;
 pub mod statistics;
@@ -62,6 +64,8 @@ pub struct Store {
     shapes: Arc<sql::statement::Shapes>,
     /// Woken after every committed write through this store (see [`change_stream`]).
     changed: Arc<tokio::sync::Notify>,
+    /// Whether the database answers (see [`availability`]).
+    availability: Arc<availability::Availability>,
 }
 
 impl Store {
@@ -101,6 +105,7 @@ impl Store {
             catalogue_cache: Arc::new(catalogue_cache::CatalogueCache::default()),
             shapes: Arc::new(sql::statement::Shapes::default()),
             changed: Arc::new(tokio::sync::Notify::new()),
+            availability: Arc::new(availability::Availability::default()),
         })
     }
 
@@ -113,8 +118,14 @@ impl Store {
     }
 
     /// Applies every pending migration; a no-op on an up-to-date database.
+    /// Computes the statistics rollups of a database that had cases before them.
     pub async fn migrate(&self) -> Result<()> {
         Migrator::up(&self.db, None).await?;
+        let transaction = sea_orm::TransactionTrait::begin(&self.db).await?;
+        if rollups::ensure(&transaction).await? {
+            tracing::info!("computed the statistics rollups of the existing cases");
+        }
+        transaction.commit().await?;
         Ok(())
     }
 
@@ -177,10 +188,30 @@ impl Store {
         self.db.get_database_backend()
     }
 
-    /// Whether the database answers a trivial query.
-    pub async fn ping(&self) -> Result<()> {
-        self.db.ping().await?;
-        Ok(())
+    /// Whether the database answers a trivial query within `timeout`; when it does not,
+    /// requests are refused until it does again (see [`availability`]).
+    pub async fn ping(&self, timeout: Duration) -> Result<()> {
+        let answer = match tokio::time::timeout(timeout, self.db.ping()).await {
+            Ok(answer) => answer,
+            Err(_) => Err(sea_orm::DbErr::ConnectionAcquire(sea_orm::error::ConnAcquireErr::Timeout)),
+        };
+        if let Err(error) = &answer
+            && crate::error::is_unreachable(error)
+        {
+            self.database_lost();
+        }
+        Ok(answer?)
+    }
+
+    /// Whether the database answered the last request: when it did not, requests are
+    /// refused at once until a probe finds it back.
+    pub fn is_available(&self) -> bool {
+        self.availability.is_reachable()
+    }
+
+    /// A request found the database unreachable.
+    pub fn database_lost(&self) {
+        self.availability.lost(&self.db);
     }
 
     /// Number of cases, whatever their status.

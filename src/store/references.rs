@@ -64,14 +64,38 @@ pub async fn slug_of<C: ConnectionTrait>(
 
 /// Slugs of the cases that list the organisation `id`, by slug.
 pub async fn cases_of_organisation<C: ConnectionTrait>(connection: &C, id: i64) -> Result<Vec<String>> {
-    let case_ids: Vec<i64> = case_organisation::Entity::find()
+    let case_ids = case_ids_of_organisation(connection, id).await?;
+    slugs_of_cases(connection, case_ids).await
+}
+
+/// Ids of the cases that list the organisation `id`.
+pub async fn case_ids_of_organisation<C: ConnectionTrait>(connection: &C, id: i64) -> Result<Vec<i64>> {
+    Ok(case_organisation::Entity::find()
         .filter(case_organisation::Column::OrganisationId.eq(id))
         .select_only()
         .column(case_organisation::Column::CaseId)
         .into_tuple()
         .all(connection)
-        .await?;
-    slugs_of_cases(connection, case_ids).await
+        .await?)
+}
+
+/// Ids of the cases the follow-up actions `ids` concern.
+pub async fn case_ids_of_follow_up_actions<C: ConnectionTrait>(
+    connection: &C,
+    ids: &[i64],
+) -> Result<Vec<i64>> {
+    let mut case_ids = Vec::new();
+    for chunk in ids.chunks(500) {
+        let found: Vec<i64> = follow_up_action_case::Entity::find()
+            .filter(follow_up_action_case::Column::FollowUpActionId.is_in(chunk.iter().copied()))
+            .select_only()
+            .column(follow_up_action_case::Column::CaseId)
+            .into_tuple()
+            .all(connection)
+            .await?;
+        case_ids.extend(found);
+    }
+    Ok(case_ids)
 }
 
 /// Slugs of the follow-up actions organised by the organisation `id`, by slug.

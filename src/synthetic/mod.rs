@@ -33,6 +33,7 @@ use self::plan::Plan;
 use crate::error::Result;
 use crate::store::Store;
 use crate::store::content_version::bump_content_version;
+use crate::store::rollups::Touched;
 use crate::store::sql::bulk;
 
 /// Cases written per transaction.
@@ -89,21 +90,28 @@ pub async fn generate(store: &Store, options: &SyntheticOptions) -> Result<Synth
     for cases in chunks(0..plan.case_count, CASES_PER_TRANSACTION) {
         tracing::debug!(from = cases.start, to = cases.end, "writing synthetic cases");
         let mut transaction = IndexingTransaction::begin(connection).await?;
+        let mut touched = Touched::default();
         for indexes in chunks(cases, ROWS_PER_BATCH) {
             let ids = writer::cases(transaction.connection(), cases::rows(&plan, indexes)).await?;
+            touched.created(ids.iter().copied());
             transaction.index(Indexed::Cases, ids).await?;
         }
+        touched.settle(transaction.connection()).await?;
         bump_content_version(transaction.connection()).await?;
         transaction.commit().await?;
         store.content_changed();
     }
 
     let mut transaction = IndexingTransaction::begin(connection).await?;
+    let mut touched = Touched::default();
     for indexes in chunks(0..plan.follow_up_action_count, ROWS_PER_BATCH) {
         let rows = follow_up_actions::rows(&plan, indexes);
+        let linked: Vec<i64> = rows.cases.iter().map(|link| link.case_id).collect();
+        touched.before_links(transaction.connection(), &linked).await?;
         let ids = writer::follow_up_actions(transaction.connection(), rows).await?;
         transaction.index(Indexed::FollowUpActions, ids).await?;
     }
+    touched.settle(transaction.connection()).await?;
     bulk::sync_id_sequences(transaction.connection(), &bulk::ID_TABLES).await?;
     bump_content_version(transaction.connection()).await?;
     transaction.commit().await?;

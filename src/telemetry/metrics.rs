@@ -40,6 +40,12 @@ pub const WEBHOOK_QUEUE: &str = "webhook_queue_depth";
 pub const WEBHOOK_OLDEST: &str = "webhook_oldest_pending_seconds";
 /// Counter: requests refused by the rate limiter.
 pub const RATE_LIMIT_REJECTIONS: &str = "rate_limit_rejections_total";
+/// Gauge: 1 while budgets are shared through Redis, 0 while this replica keeps them in memory.
+pub const BUDGETS_SHARED: &str = "rate_limit_budgets_shared";
+/// Counter: times Redis stopped answering and budgets fell back to this replica's memory.
+pub const BUDGET_FALLBACKS: &str = "rate_limit_budget_fallbacks_total";
+/// Gauge: 1 while the database answers, 0 while requests are refused with `UNAVAILABLE`.
+pub const DATABASE_AVAILABLE: &str = "database_available";
 
 /// Longest GraphQL operation name used as a label; longer names count as `invalid`.
 pub const MAX_OPERATION_NAME_LENGTH: usize = 64;
@@ -158,6 +164,36 @@ fn describe() {
     gauge!(WEBHOOK_OLDEST).set(0.0);
     counter!(DB_STATEMENTS).increment(0);
     counter!(RATE_LIMIT_REJECTIONS).increment(0);
+    describe_gauge!(
+        BUDGETS_SHARED,
+        Unit::Count,
+        "1 while budgets are shared through Redis, 0 while this replica keeps them in memory."
+    );
+    describe_counter!(
+        BUDGET_FALLBACKS,
+        Unit::Count,
+        "Times Redis stopped answering and budgets fell back to this replica's memory."
+    );
+    counter!(BUDGET_FALLBACKS).increment(0);
+    describe_gauge!(
+        DATABASE_AVAILABLE,
+        Unit::Count,
+        "1 while the database answers, 0 while requests are refused with UNAVAILABLE."
+    );
+    gauge!(DATABASE_AVAILABLE).set(1.0);
+}
+
+/// Budgets are shared through Redis (`true`) or kept in this replica's memory.
+pub fn record_budgets_shared(shared: bool) {
+    gauge!(BUDGETS_SHARED).set(if shared { 1.0 } else { 0.0 });
+    if !shared {
+        counter!(BUDGET_FALLBACKS).increment(1);
+    }
+}
+
+/// The database answers (`true`) or requests are refused with `UNAVAILABLE`.
+pub fn record_database_available(available: bool) {
+    gauge!(DATABASE_AVAILABLE).set(if available { 1.0 } else { 0.0 });
 }
 
 /// One HTTP request answered with `status` after `elapsed`.

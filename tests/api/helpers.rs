@@ -183,6 +183,21 @@ impl TestApp {
         request.send().await.expect("request sent")
     }
 
+    /// Gives the server its shutdown signal (as SIGTERM does) without waiting.
+    pub fn signal_stop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+
+    /// Waits up to `limit` for the server to end after [`Self::signal_stop`]; whether it did.
+    pub async fn ended_within(&mut self, limit: std::time::Duration) -> bool {
+        match self.server.take() {
+            Some(server) => matches!(tokio::time::timeout(limit, server).await, Ok(Ok(Ok(())))),
+            None => true,
+        }
+    }
+
     /// Stops the server gracefully and waits for it.
     pub async fn stop(mut self) -> TestDatabase {
         if let Some(shutdown) = self.shutdown.take() {

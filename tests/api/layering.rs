@@ -40,7 +40,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "text",
         ],
     ),
-    ("protection", &["config", "error", "graphql", "keys", "store"]),
+    ("protection", &["config", "error", "graphql", "keys", "store", "telemetry"]),
     ("http", &["config", "error", "graphql", "keys", "locale", "protection", "store", "telemetry"]),
     (
         "app",

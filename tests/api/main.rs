@@ -32,6 +32,8 @@ mod ordering;
 mod paging;
 mod persisted;
 mod protection;
+mod resilience;
+mod rollups;
 mod schema;
 mod search;
 mod seed;

@@ -166,6 +166,9 @@ impl RequestContext {
         if error.status == StatusCode::UNAUTHORIZED {
             http.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
+        if error.status == StatusCode::SERVICE_UNAVAILABLE {
+            http.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_UNAVAILABLE));
+        }
         http
     }
 }
@@ -278,9 +281,19 @@ async fn run(
     requests: Vec<RawRequest>,
     transport: Transport,
 ) -> axum::response::Response {
+    // A database known to be unreachable refuses at once, rather than making every
+    // request wait for a connection; a probe notices when it is back.
+    if !state.store.is_available() {
+        return context.refuse(media, unavailable());
+    }
     let identity = match authenticate(&state.gate, context, requests.len()).await {
         Ok(identity) => identity,
-        Err(refusal) => return context.refuse(media, refusal),
+        Err(refusal) => {
+            if refusal.code == code::UNAVAILABLE {
+                state.store.database_lost();
+            }
+            return context.refuse(media, refusal);
+        }
     };
     let claimed = match idempotency::claim(state, context, &identity).await {
         Ok(claimed) => claimed,
@@ -316,6 +329,10 @@ async fn run_steps(
         Err(refusal) => return context.refuse_with_budget(media, refusal),
     };
     let costs = execute(state, context, identity, &mut plans).await;
+    let unreachable = plans.outcomes.iter().flatten().any(|outcome| hit_unavailable(&outcome.response));
+    if unreachable {
+        state.store.database_lost();
+    }
     // A GET query answered in full gets a validator; a client that holds that answer
     // already gets 304, for at most one point.
     let etag = match (transport, plans.outcomes.as_slice()) {
@@ -334,6 +351,11 @@ async fn run_steps(
     let actual: u64 = costs.iter().map(|cost| cost.actual).sum();
     let bucket = state.gate.refund(identity, requested.saturating_sub(actual), charged).await;
     let mut response = respond(context, media, transport, plans.outcomes, &costs, &bucket);
+    if unreachable {
+        // Whatever else the response holds, it is incomplete for a reason a retry fixes.
+        *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_UNAVAILABLE));
+    }
     match &etag {
         Some(etag) => caching::cacheable(response.headers_mut(), etag, public, state.cache),
         None => caching::uncacheable(response.headers_mut()),
@@ -663,9 +685,34 @@ fn over_capacity(requested: u64, identity: &Identity, gate: &Gate) -> HttpError 
     .with_detail("capacity", capacity)
 }
 
+/// The refusal of a request that failed before execution: `UNAVAILABLE` (503) when the
+/// database could not be reached, `INTERNAL` (500) otherwise.
 fn internal(error: &Error) -> HttpError {
+    if error.code() == code::UNAVAILABLE {
+        tracing::warn!(%error, "database unreachable before execution");
+        return unavailable();
+    }
     tracing::error!(%error, "internal error before execution");
     HttpError::new(StatusCode::INTERNAL_SERVER_ERROR, code::INTERNAL, "Internal server error")
+}
+
+/// HTTP 503 `UNAVAILABLE`: the database cannot be reached; nothing ran.
+fn unavailable() -> HttpError {
+    HttpError::new(StatusCode::SERVICE_UNAVAILABLE, code::UNAVAILABLE, crate::error::UNAVAILABLE_MESSAGE)
+}
+
+/// Seconds a client should wait before retrying a request refused with `UNAVAILABLE`.
+const RETRY_AFTER_UNAVAILABLE: u64 = 2;
+
+/// Whether any error of the response says the database could not be reached.
+fn hit_unavailable(response: &Response) -> bool {
+    response.errors.iter().any(|error| {
+        error
+            .extensions
+            .as_ref()
+            .and_then(|extensions| extensions.get("code"))
+            .is_some_and(|code| matches!(code, Value::String(code) if code == code::UNAVAILABLE))
+    })
 }
 
 fn not_acceptable() -> HttpError {
@@ -698,6 +745,7 @@ fn status_of(response: &Response) -> StatusCode {
         });
     match code {
         Some(code::TIMEOUT) => StatusCode::GATEWAY_TIMEOUT,
+        Some(code::UNAVAILABLE) => StatusCode::SERVICE_UNAVAILABLE,
         // As Apollo Server answers it: the client's next step, not a failure.
         Some(code::PERSISTED_QUERY_NOT_FOUND) => StatusCode::OK,
         Some(code::INTERNAL) => StatusCode::INTERNAL_SERVER_ERROR,

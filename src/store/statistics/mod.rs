@@ -1,13 +1,16 @@
 //! Statistics over the cases a filter covers, for dashboards: totals, distinct counts and
-//! group-bys. Each is one SQL statement that returns only its groups (never the cases), and
+//! group-bys. When the rollups keep the filter ([`tallies`]), each reads them; otherwise each
+//! is one SQL statement that returns only its groups (never the cases), and
 //! each starts from [`CaseFilter::restrict`], the same `FROM cases [JOIN search] WHERE …`
 //! as `cases(filter)`, so a statistic and the matching list always agree.
 //!
 //! - [`groups`]: how each group-by is written
 //! - [`months`]: the UTC `YYYY-MM` of a timestamp, in each engine's dialect
+//! - [`tallies`]: the same answers read from the rollups, for the filters they keep
 
 mod groups;
 mod months;
+mod tallies;
 
 use entity::enums::{FollowUpActionKind, FollowUpActionStatus, OrganisationType};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
@@ -15,6 +18,7 @@ use sea_orm::{ActiveEnum, ConnectionTrait, TryGetable};
 
 pub use self::groups::Group;
 pub use self::months::DateField;
+use self::tallies::TallyScope;
 use super::Store;
 use super::cases::CaseFilter;
 use crate::error::{Error, Result};
@@ -46,6 +50,9 @@ fn count_of(row: &sea_orm::QueryResult) -> Result<u64> {
 impl Store {
     /// Number of cases `filter` covers (the `totalCount` of `cases(filter)`).
     pub async fn statistics_case_count(&self, filter: &CaseFilter) -> Result<u64> {
+        if let Some(tallies) = TallyScope::of(filter) {
+            return self.single_count(&tallies.total()).await;
+        }
         let mut select = Query::select();
         select
             .expr_as(Expr::col((entity::case::Entity, entity::case::Column::Id)).count(), Alias::new(COUNT));
@@ -56,6 +63,9 @@ impl Store {
     /// Number of distinct organisations, countries or follow-up actions linked to the cases
     /// `filter` covers.
     pub async fn statistics_distinct_count(&self, filter: &CaseFilter, distinct: Distinct) -> Result<u64> {
+        if let Some(tallies) = TallyScope::of(filter) {
+            return self.single_count(&tallies.distinct(distinct)).await;
+        }
         let mut select = Query::select();
         filter.restrict(&mut select, self.backend())?;
         groups::distinct(&mut select, distinct);
@@ -109,10 +119,17 @@ impl Store {
     }
 
     /// Runs one group-by of the cases `filter` covers.
+    /// Answered from the rollups when they keep `filter`.
     pub async fn group_counts<K: TryGetable>(&self, filter: &CaseFilter, group: Group) -> Result<Counts<K>> {
-        let mut select = Query::select();
-        filter.restrict(&mut select, self.backend())?;
-        group.apply(&mut select, self.backend());
+        let select = match TallyScope::of(filter) {
+            Some(tallies) => tallies.group(group),
+            None => {
+                let mut select = Query::select();
+                filter.restrict(&mut select, self.backend())?;
+                group.apply(&mut select, self.backend());
+                select
+            }
+        };
         let rows = crate::store::sql::statement::query_all(self.connection(), &select).await?;
         rows.iter().map(|row| Ok((row.try_get::<K>("", KEY)?, count_of(row)?))).collect()
     }

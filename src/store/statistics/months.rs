@@ -7,6 +7,8 @@ use entity::case;
 use sea_orm::DatabaseBackend;
 use sea_orm::sea_query::{Expr, Iden};
 
+use crate::store::rollups::month_sql;
+
 /// Which timestamp of a case to group by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum DateField {
@@ -28,12 +30,6 @@ impl DateField {
 
 /// `YYYY-MM` of `field` in UTC.
 pub(super) fn month_of(backend: DatabaseBackend, field: DateField) -> Expr {
-    let table = case::Entity.to_string();
-    let column = field.column().to_string();
-    match backend {
-        DatabaseBackend::Postgres => {
-            Expr::cust(format!("to_char(\"{table}\".\"{column}\" AT TIME ZONE 'UTC', 'YYYY-MM')"))
-        }
-        _ => Expr::cust(format!("strftime('%Y-%m', \"{table}\".\"{column}\")")),
-    }
+    let column = format!("\"{}\".\"{}\"", case::Entity.to_string(), field.column().to_string());
+    Expr::cust(month_sql(backend, &column))
 }
