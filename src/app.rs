@@ -182,6 +182,7 @@ impl App {
             None => None,
         };
         let upkeep = tokio::spawn(self.metrics.clone().keep_tidy());
+        let sampling = tokio::spawn(sample_pool(self.state.store.clone()));
         let pruning = tokio::spawn(prune_changes(self.state.store.clone(), self.change_retention));
         let dispatching =
             tokio::spawn(delivery::dispatch(self.background.clone(), self.webhooks, stopping.clone()));
@@ -222,6 +223,7 @@ impl App {
             None => Ok(()),
         };
         upkeep.abort();
+        sampling.abort();
         pruning.abort();
         following.abort();
         dispatching.abort();
@@ -247,6 +249,16 @@ fn spawn_metrics_server(
     Ok(tokio::spawn(
         async move { axum::serve(listener, app).with_graceful_shutdown(stopped(stopping)).await },
     ))
+}
+
+/// Publishes the request pool's usage (`db_pool_connections`) every second.
+async fn sample_pool(store: Store) {
+    let mut interval = tokio::time::interval(std::time::Duration::from_secs(1));
+    loop {
+        interval.tick().await;
+        let (open, idle) = store.pool_usage();
+        telemetry::metrics::record_pool_usage(open, idle);
+    }
 }
 
 /// Completes once the shutdown flag is raised (or its sender is gone).

@@ -129,6 +129,10 @@ pub enum Error {
     /// `INTERNAL`: an invariant did not hold (a bug, or data written outside Casegraph).
     #[error("internal error: {0}")]
     Internal(String),
+    /// `UNAVAILABLE`: the database could not be reached (a copy of a shared error: the
+    /// driver's error itself cannot be cloned).
+    #[error("{0}")]
+    Unavailable(String),
     /// `INTERNAL`: `casegraph verify` found stored rollups that differ from the cases.
     #[error("{0}")]
     Verification(String),
@@ -146,6 +150,7 @@ impl Error {
             Self::Timeout(_) => code::TIMEOUT,
             Self::CursorExpired(_) => code::CURSOR_EXPIRED,
             Self::PersistedQueryNotFound => code::PERSISTED_QUERY_NOT_FOUND,
+            Self::Unavailable(_) => code::UNAVAILABLE,
             Self::Database(error) if is_unreachable(error) => code::UNAVAILABLE,
             Self::Transaction(
                 sea_orm::TransactionError::Connection(error) | sea_orm::TransactionError::Transaction(error),
@@ -157,6 +162,19 @@ impl Error {
             | Self::Json(_)
             | Self::Internal(_)
             | Self::Verification(_) => code::INTERNAL,
+        }
+    }
+
+    /// A copy of an error several waiters share (a batch load, a cached computation), with
+    /// its public code kept: the driver's errors cannot be cloned, so their text is.
+    pub fn copied(&self) -> Self {
+        match self {
+            Self::BadUserInput(message) => Self::BadUserInput(message.clone()),
+            Self::Forbidden(message) => Self::Forbidden(message.clone()),
+            Self::NotFound(message) => Self::NotFound(message.clone()),
+            Self::Timeout(message) => Self::Timeout(message.clone()),
+            other if other.code() == code::UNAVAILABLE => Self::Unavailable(other.to_string()),
+            other => Self::Internal(other.to_string()),
         }
     }
 

@@ -21,7 +21,7 @@ pub type CollectionCounts = (Counts, Counts);
 
 /// Writes `rows`, compared with the `existing` collections, recording new ids in `ids`
 /// and an entry for every collection and category created or changed in `journal`.
-pub async fn write<C: ConnectionTrait>(
+pub async fn write<C: ConnectionTrait + 'static>(
     connection: &C,
     rows: Vec<Collection>,
     existing: Vec<Collection>,
@@ -102,7 +102,7 @@ fn settle(version: &mut Option<i32>, old: Option<Option<i32>>, unchanged: bool) 
     Change::Update
 }
 
-async fn write_collection<C: ConnectionTrait>(
+async fn write_collection<C: ConnectionTrait + 'static>(
     connection: &C,
     id: i64,
     row: Collection,
@@ -146,7 +146,7 @@ async fn write_collection<C: ConnectionTrait>(
     bulk::insert_all(connection, titles.collect()).await
 }
 
-async fn write_category<C: ConnectionTrait>(
+async fn write_category<C: ConnectionTrait + 'static>(
     connection: &C,
     collection_id: i64,
     id: i64,

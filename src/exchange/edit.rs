@@ -60,7 +60,7 @@ impl Removal {
 
 impl Edit {
     /// Reads everything `selection` names, and what that links to.
-    pub async fn read<C: ConnectionTrait>(connection: &C, selection: &Selection) -> Result<Self> {
+    pub async fn read<C: ConnectionTrait + 'static>(connection: &C, selection: &Selection) -> Result<Self> {
         Ok(Self { snapshot: snapshot::read_selection(connection, selection).await? })
     }
 
@@ -165,7 +165,7 @@ impl Edit {
     /// Checks `document` with the import's rules against what was read and the database;
     /// writes it when it is clean (nothing when it is not), with its journal entries.
     /// Returns the ids of everything read or written, by slug.
-    pub async fn write<C: ConnectionTrait>(
+    pub async fn write<C: ConnectionTrait + 'static>(
         self,
         connection: &C,
         document: Document,
@@ -182,7 +182,7 @@ impl Edit {
 
 /// Deletes the objects of `removals` (their child rows go with them) and their search
 /// index rows, and journals each.
-pub async fn remove<C: ConnectionTrait>(
+pub async fn remove<C: ConnectionTrait + 'static>(
     connection: &C,
     removals: Vec<Removal>,
     journal: &Journal,

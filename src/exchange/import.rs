@@ -35,7 +35,7 @@ pub struct Outcome {
 
 /// Writes `content` over the database whose state is `snapshot`, and the journal entries
 /// of every object it creates or changes.
-pub async fn write<C: ConnectionTrait>(
+pub async fn write<C: ConnectionTrait + 'static>(
     connection: &C,
     content: Content,
     snapshot: Snapshot,
@@ -88,7 +88,7 @@ pub async fn write<C: ConnectionTrait>(
     Ok((Outcome { collections, categories, organisations, cases, follow_up_actions }, ids))
 }
 
-async fn write_organisations<C: ConnectionTrait>(
+async fn write_organisations<C: ConnectionTrait + 'static>(
     connection: &C,
     rows: Vec<Organisation>,
     existing: Vec<Organisation>,
@@ -122,7 +122,7 @@ async fn write_organisations<C: ConnectionTrait>(
 }
 
 /// Creates the tags `cases` name that the database lacks.
-async fn create_tags<'a, C: ConnectionTrait>(
+async fn create_tags<'a, C: ConnectionTrait + 'static>(
     connection: &C,
     cases: impl Iterator<Item = &'a Case>,
     ids: &mut Ids,
@@ -142,7 +142,7 @@ async fn create_tags<'a, C: ConnectionTrait>(
     bulk::insert_all(connection, models).await
 }
 
-async fn write_cases<C: ConnectionTrait>(
+async fn write_cases<C: ConnectionTrait + 'static>(
     connection: &C,
     rows: Vec<Case>,
     existing: Vec<Case>,
@@ -189,7 +189,7 @@ async fn write_cases<C: ConnectionTrait>(
     Ok((plan.counts, written))
 }
 
-async fn write_follow_up_actions<C: ConnectionTrait>(
+async fn write_follow_up_actions<C: ConnectionTrait + 'static>(
     connection: &C,
     rows: Vec<FollowUpAction>,
     existing: Vec<FollowUpAction>,

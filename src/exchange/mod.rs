@@ -75,12 +75,14 @@ pub async fn import_file(store: &Store, path: &Path, format: ImportFormat) -> Re
     let parsed = tokio::task::spawn_blocking(move || read(&owned, format))
         .await
         .map_err(|error| Error::Internal(format!("reading the import file failed: {error}")))??;
-    let transaction = store.pool().begin().await?;
+    // One transaction on one connection, rows by COPY on PostgreSQL.
+    let load = store.begin_load().await?;
+    let transaction = load.connection();
     // First the journal's lock: nothing else writes until this import commits.
-    let seq = journal::begin(&transaction).await?;
+    let seq = journal::begin(transaction).await?;
     let now = record::truncate(Utc::now());
     let journal = Journal { origin: Origin::new(Actor::command_line(), "import", None), seq: Some(seq), now };
-    let snapshot = snapshot::read(&transaction).await?;
+    let snapshot = snapshot::read(transaction).await?;
     let content = match parsed {
         Parsed::Document(document) => validate::document(document, &snapshot.ids),
         Parsed::Cases(cases, errors) => {
@@ -95,8 +97,8 @@ pub async fn import_file(store: &Store, path: &Path, format: ImportFormat) -> Re
         Parsed::Broken(error) => Err(vec![error]),
     }
     .map_err(rejected)?;
-    let (outcome, _) = import::write(&transaction, content, snapshot, &journal).await?;
-    transaction.commit().await?;
+    let (outcome, _) = import::write(transaction, content, snapshot, &journal).await?;
+    load.commit().await?;
     store.content_changed();
     Ok(ImportReport { file: path.to_owned(), outcome, elapsed: started.elapsed() })
 }

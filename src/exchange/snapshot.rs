@@ -43,19 +43,22 @@ pub struct Ids {
 }
 
 /// Reads every table once; every list comes out sorted by slug.
-pub async fn read<C: ConnectionTrait>(connection: &C) -> Result<Snapshot> {
+pub async fn read<C: ConnectionTrait + 'static>(connection: &C) -> Result<Snapshot> {
     read_filtered(connection, &Filter::default()).await
 }
 
 /// Reads what a write of the objects named in `selection` needs: every collection and
 /// category, and the organisations, cases, follow-up actions and tags named there or linked
 /// to those named (so their records are whole). What a mutation compares against.
-pub async fn read_selection<C: ConnectionTrait>(connection: &C, selection: &Selection) -> Result<Snapshot> {
+pub async fn read_selection<C: ConnectionTrait + 'static>(
+    connection: &C,
+    selection: &Selection,
+) -> Result<Snapshot> {
     let filter = scope::filter(connection, selection).await?;
     read_filtered(connection, &filter).await
 }
 
-async fn read_filtered<C: ConnectionTrait>(connection: &C, filter: &Filter) -> Result<Snapshot> {
+async fn read_filtered<C: ConnectionTrait + 'static>(connection: &C, filter: &Filter) -> Result<Snapshot> {
     let mut ids = Ids::default();
     let collections = read_collections(connection, &mut ids).await?;
     let organisations = read_organisations(connection, &mut ids, filter).await?;
@@ -110,7 +113,10 @@ fn stamps(created_at: chrono::DateTime<chrono::Utc>, updated_at: chrono::DateTim
     Stamps { created_at: Some(truncate(created_at)), updated_at: Some(truncate(updated_at)), version: None }
 }
 
-async fn read_collections<C: ConnectionTrait>(connection: &C, ids: &mut Ids) -> Result<Vec<Collection>> {
+async fn read_collections<C: ConnectionTrait + 'static>(
+    connection: &C,
+    ids: &mut Ids,
+) -> Result<Vec<Collection>> {
     let mut titles =
         group_by(collection_translation::Entity::find().all(connection).await?, |row| row.collection_id);
     let mut category_texts =
@@ -155,7 +161,7 @@ async fn read_collections<C: ConnectionTrait>(connection: &C, ids: &mut Ids) -> 
     Ok(collections)
 }
 
-async fn read_organisations<C: ConnectionTrait>(
+async fn read_organisations<C: ConnectionTrait + 'static>(
     connection: &C,
     ids: &mut Ids,
     filter: &Filter,
@@ -193,7 +199,11 @@ async fn read_organisations<C: ConnectionTrait>(
     Ok(organisations)
 }
 
-async fn read_cases<C: ConnectionTrait>(connection: &C, ids: &mut Ids, filter: &Filter) -> Result<Vec<Case>> {
+async fn read_cases<C: ConnectionTrait + 'static>(
+    connection: &C,
+    ids: &mut Ids,
+    filter: &Filter,
+) -> Result<Vec<Case>> {
     let collection_slugs = inverse(&ids.collections);
     let category_slugs: HashMap<i64, String> =
         ids.categories.iter().map(|((_, slug), id)| (*id, slug.clone())).collect();
@@ -278,7 +288,7 @@ async fn read_cases<C: ConnectionTrait>(connection: &C, ids: &mut Ids, filter: &
     Ok(cases)
 }
 
-async fn read_follow_up_actions<C: ConnectionTrait>(
+async fn read_follow_up_actions<C: ConnectionTrait + 'static>(
     connection: &C,
     ids: &mut Ids,
     filter: &Filter,

@@ -235,15 +235,15 @@ fn new_loader<T: Send + Sync + 'static>(loader: T) -> DataLoader<T> {
         .delay(BATCH_DELAY)
 }
 
-/// Loads one key; loader errors are shared between waiting fields, so the detail is kept
-/// as text (it is logged where it is turned into a response error).
+/// Loads one key; loader errors are shared between waiting fields, so each gets a copy with
+/// its code (the detail is logged where it is turned into a response error).
 pub async fn load<K, T, V>(loader: &DataLoader<T>, key: K) -> Result<Option<V>, Error>
 where
     K: Send + Sync + Hash + Eq + Clone + 'static,
     T: Loader<K, Value = V, Error = Arc<Error>>,
     V: Send + Sync + Clone + 'static,
 {
-    loader.load_one(key).await.map_err(|error| Error::Internal(error.to_string()))
+    loader.load_one(key).await.map_err(|error| error.copied())
 }
 
 /// Related case ids by (case id, how many, statuses): those of the statuses asked for that

@@ -166,9 +166,7 @@ where
         return Ok(None);
     }
     let found: Result<HashMap<i64, V>, Arc<Error>> = loader.load(keys).await;
-    found
-        .map(Some)
-        .map_err(|error| Arc::try_unwrap(error).unwrap_or_else(|shared| Error::Internal(shared.to_string())))
+    found.map(Some).map_err(|error| Arc::try_unwrap(error).unwrap_or_else(|shared| shared.copied()))
 }
 
 /// The distinct values of `values`, in first-seen order.

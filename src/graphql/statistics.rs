@@ -121,7 +121,7 @@ impl CaseStatistics {
                 .categories
                 .load_many(counts.iter().map(|(id, _)| *id))
                 .await
-                .map_err(|error| Error::Internal(error.to_string()))?;
+                .map_err(|error| error.copied())?;
             Ok(counts
                 .into_iter()
                 .filter_map(|(id, count)| {
@@ -199,7 +199,7 @@ impl CaseStatistics {
                 .collections
                 .load_many(counts.iter().map(|(id, _)| *id))
                 .await
-                .map_err(|error| Error::Internal(error.to_string()))?;
+                .map_err(|error| error.copied())?;
             Ok(counts
                 .into_iter()
                 .filter_map(|(id, count)| {

@@ -27,7 +27,7 @@ pub struct ContentGeneration {
 }
 
 /// Bumps the durable content version; call it inside the transaction that changes content.
-pub async fn bump_content_version<C: ConnectionTrait>(connection: &C) -> Result<()> {
+pub async fn bump_content_version<C: ConnectionTrait + 'static>(connection: &C) -> Result<()> {
     let update = Query::update()
         .table(Alias::new(TABLE))
         .value(Alias::new("version"), Expr::col(Alias::new("version")).add(1))

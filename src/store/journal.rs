@@ -70,7 +70,7 @@ pub struct Journal {
 
 /// Starts a content write inside `connection`'s transaction: bumps the content version and
 /// returns it. Call it first, before any read the write depends on.
-pub async fn begin<C: ConnectionTrait>(connection: &C) -> Result<i64> {
+pub async fn begin<C: ConnectionTrait + 'static>(connection: &C) -> Result<i64> {
     let table = Alias::new("content_version");
     let update = Query::update()
         .table(table.clone())
@@ -94,7 +94,7 @@ pub async fn begin<C: ConnectionTrait>(connection: &C) -> Result<i64> {
 }
 
 /// Writes the audit entries and change events of `entries`.
-pub async fn record<C: ConnectionTrait>(
+pub async fn record<C: ConnectionTrait + 'static>(
     connection: &C,
     journal: &Journal,
     entries: Vec<Entry>,
@@ -173,7 +173,7 @@ pub struct AuditFilter {
 
 /// A page of audit entries, newest first: those with an id below `before_id` (all when
 /// `None`), at most `limit`.
-pub async fn audit_entries<C: ConnectionTrait>(
+pub async fn audit_entries<C: ConnectionTrait + 'static>(
     connection: &C,
     filter: &AuditFilter,
     before_id: Option<i64>,

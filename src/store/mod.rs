@@ -209,6 +209,27 @@ impl Store {
         self.availability.is_reachable()
     }
 
+    /// Begins a bulk load: one transaction on one connection, rows by `COPY` on PostgreSQL
+    /// (see [`sql::bulk::Load`]).
+    pub async fn begin_load(&self) -> Result<sql::bulk::Load> {
+        sql::bulk::Load::begin(&self.db, self.observer.clone()).await
+    }
+
+    /// Connections of the pool: (open, idle).
+    pub fn pool_usage(&self) -> (u32, usize) {
+        match self.backend() {
+            DatabaseBackend::Postgres => {
+                let pool = self.db.get_postgres_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+            DatabaseBackend::Sqlite => {
+                let pool = self.db.get_sqlite_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+            _ => (0, 0),
+        }
+    }
+
     /// A request found the database unreachable.
     pub fn database_lost(&self) {
         self.availability.lost(&self.db);

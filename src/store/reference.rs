@@ -31,7 +31,10 @@ impl Store {
     }
 }
 
-async fn insert_collection<C: ConnectionTrait>(connection: &C, source: &ReferenceCollection) -> Result<i64> {
+async fn insert_collection<C: ConnectionTrait + 'static>(
+    connection: &C,
+    source: &ReferenceCollection,
+) -> Result<i64> {
     let released_on = source
         .released_on
         .as_deref()
@@ -72,7 +75,7 @@ async fn insert_collection<C: ConnectionTrait>(connection: &C, source: &Referenc
     Ok(id)
 }
 
-async fn insert_category<C: ConnectionTrait>(
+async fn insert_category<C: ConnectionTrait + 'static>(
     connection: &C,
     collection_id: i64,
     term: &ReferenceTerm,

@@ -11,7 +11,7 @@ use crate::error::Result;
 
 /// The slug of the object `id` of `subject_type` (for a category: its own slug), when it
 /// exists.
-pub async fn slug_of<C: ConnectionTrait>(
+pub async fn slug_of<C: ConnectionTrait + 'static>(
     connection: &C,
     subject_type: SubjectType,
     id: i64,
@@ -63,13 +63,19 @@ pub async fn slug_of<C: ConnectionTrait>(
 }
 
 /// Slugs of the cases that list the organisation `id`, by slug.
-pub async fn cases_of_organisation<C: ConnectionTrait>(connection: &C, id: i64) -> Result<Vec<String>> {
+pub async fn cases_of_organisation<C: ConnectionTrait + 'static>(
+    connection: &C,
+    id: i64,
+) -> Result<Vec<String>> {
     let case_ids = case_ids_of_organisation(connection, id).await?;
     slugs_of_cases(connection, case_ids).await
 }
 
 /// Ids of the cases that list the organisation `id`.
-pub async fn case_ids_of_organisation<C: ConnectionTrait>(connection: &C, id: i64) -> Result<Vec<i64>> {
+pub async fn case_ids_of_organisation<C: ConnectionTrait + 'static>(
+    connection: &C,
+    id: i64,
+) -> Result<Vec<i64>> {
     Ok(case_organisation::Entity::find()
         .filter(case_organisation::Column::OrganisationId.eq(id))
         .select_only()
@@ -80,7 +86,7 @@ pub async fn case_ids_of_organisation<C: ConnectionTrait>(connection: &C, id: i6
 }
 
 /// Ids of the cases the follow-up actions `ids` concern.
-pub async fn case_ids_of_follow_up_actions<C: ConnectionTrait>(
+pub async fn case_ids_of_follow_up_actions<C: ConnectionTrait + 'static>(
     connection: &C,
     ids: &[i64],
 ) -> Result<Vec<i64>> {
@@ -99,7 +105,7 @@ pub async fn case_ids_of_follow_up_actions<C: ConnectionTrait>(
 }
 
 /// Slugs of the follow-up actions organised by the organisation `id`, by slug.
-pub async fn follow_up_actions_of_organisation<C: ConnectionTrait>(
+pub async fn follow_up_actions_of_organisation<C: ConnectionTrait + 'static>(
     connection: &C,
     id: i64,
 ) -> Result<Vec<String>> {
@@ -114,7 +120,10 @@ pub async fn follow_up_actions_of_organisation<C: ConnectionTrait>(
 }
 
 /// Slugs of the follow-up actions that concern the case `id`, by slug.
-pub async fn follow_up_actions_of_case<C: ConnectionTrait>(connection: &C, id: i64) -> Result<Vec<String>> {
+pub async fn follow_up_actions_of_case<C: ConnectionTrait + 'static>(
+    connection: &C,
+    id: i64,
+) -> Result<Vec<String>> {
     let action_ids: Vec<i64> = follow_up_action_case::Entity::find()
         .filter(follow_up_action_case::Column::CaseId.eq(id))
         .select_only()
@@ -137,7 +146,7 @@ pub async fn follow_up_actions_of_case<C: ConnectionTrait>(connection: &C, id: i
     Ok(slugs)
 }
 
-async fn slugs_of_cases<C: ConnectionTrait>(connection: &C, ids: Vec<i64>) -> Result<Vec<String>> {
+async fn slugs_of_cases<C: ConnectionTrait + 'static>(connection: &C, ids: Vec<i64>) -> Result<Vec<String>> {
     let mut slugs = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
         let found: Vec<String> = case::Entity::find()

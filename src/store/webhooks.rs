@@ -104,7 +104,7 @@ fn node_kind(subject_type: SubjectType) -> NodeKind {
 
 /// Writes, in the change's transaction, a delivery for every enabled webhook that wants
 /// one of `entries` (each with its change event kind) committed at `seq` and `now`.
-pub async fn enqueue<C: ConnectionTrait>(
+pub async fn enqueue<C: ConnectionTrait + 'static>(
     connection: &C,
     entries: &[Entry],
     seq: i64,

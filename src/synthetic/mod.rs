@@ -14,7 +14,6 @@
 
 mod cases;
 mod follow_up_actions;
-mod indexing;
 mod mix;
 mod organisations;
 mod phrases;
@@ -28,16 +27,15 @@ mod writer;
 
 use std::ops::Range;
 
-use self::indexing::{Indexed, IndexingTransaction};
 use self::plan::Plan;
 use crate::error::Result;
 use crate::store::Store;
 use crate::store::content_version::bump_content_version;
 use crate::store::rollups::Touched;
+use crate::store::search::{self, Indexed};
 use crate::store::sql::bulk;
 
 /// Cases written per transaction.
-const CASES_PER_TRANSACTION: u64 = 10_000;
 /// Rows generated, written and then indexed together (while the next batch is written).
 const ROWS_PER_BATCH: u64 = 2_000;
 
@@ -63,58 +61,44 @@ pub struct SyntheticReport {
 }
 
 /// Creates `options.cases` synthetic cases with their organisations, follow-up actions,
-/// tags and translations, and indexes them for full-text search. Reference data must be
-/// loaded. Fails with `BadUserInput`, before writing anything, when the database already
-/// holds data of the same seed.
+/// tags and translations, and indexes them for full-text search and statistics. Reference
+/// data must be loaded. Fails with `BadUserInput`, before writing anything, when the
+/// database already holds data of the same seed.
 ///
-/// Ids continue after the largest existing ones. Each chunk commits on its own: a failure
-/// part-way leaves the chunks written so far, which the same seed then refuses to repeat.
+/// Ids continue after the largest existing ones. Everything is one bulk load (one
+/// transaction; `COPY` on PostgreSQL): a failure, or a killed process, writes nothing.
 pub async fn generate(store: &Store, options: &SyntheticOptions) -> Result<SyntheticReport> {
     if options.cases == 0 {
         return Ok(SyntheticReport::default());
     }
-    let connection = store.pool();
-    let plan = Plan::load(connection, options).await?;
+    let plan = Plan::load(store.pool(), options).await?;
+    let load = store.begin_load().await?;
+    let connection = load.connection();
+    // Rollups: a large seed recomputes them at the end, a small one moves them.
+    let mut touched = Touched::expecting(usize::try_from(plan.case_count).unwrap_or(usize::MAX));
 
-    let mut transaction = IndexingTransaction::begin(connection).await?;
-    writer::tags(transaction.connection(), &plan.new_tags).await?;
+    writer::tags(&load, &plan.new_tags).await?;
     for indexes in chunks(0..plan.organisation_count, ROWS_PER_BATCH) {
-        let rows = organisations::rows(&plan, indexes);
-        let ids = writer::organisations(transaction.connection(), rows).await?;
-        transaction.index(Indexed::Organisations, ids).await?;
+        let ids = writer::organisations(&load, organisations::rows(&plan, indexes)).await?;
+        search::index_loaded(&load, Indexed::Organisation, &ids).await?;
     }
-    bump_content_version(transaction.connection()).await?;
-    transaction.commit().await?;
-    store.content_changed();
-
-    for cases in chunks(0..plan.case_count, CASES_PER_TRANSACTION) {
-        tracing::debug!(from = cases.start, to = cases.end, "writing synthetic cases");
-        let mut transaction = IndexingTransaction::begin(connection).await?;
-        let mut touched = Touched::default();
-        for indexes in chunks(cases, ROWS_PER_BATCH) {
-            let ids = writer::cases(transaction.connection(), cases::rows(&plan, indexes)).await?;
-            touched.created(ids.iter().copied());
-            transaction.index(Indexed::Cases, ids).await?;
-        }
-        touched.settle(transaction.connection()).await?;
-        bump_content_version(transaction.connection()).await?;
-        transaction.commit().await?;
-        store.content_changed();
+    for indexes in chunks(0..plan.case_count, ROWS_PER_BATCH) {
+        tracing::debug!(from = indexes.start, to = indexes.end, "writing synthetic cases");
+        let ids = writer::cases(&load, cases::rows(&plan, indexes)).await?;
+        touched.created(ids.iter().copied());
+        search::index_loaded(&load, Indexed::Case, &ids).await?;
     }
-
-    let mut transaction = IndexingTransaction::begin(connection).await?;
-    let mut touched = Touched::default();
     for indexes in chunks(0..plan.follow_up_action_count, ROWS_PER_BATCH) {
         let rows = follow_up_actions::rows(&plan, indexes);
         let linked: Vec<i64> = rows.cases.iter().map(|link| link.case_id).collect();
-        touched.before_links(transaction.connection(), &linked).await?;
-        let ids = writer::follow_up_actions(transaction.connection(), rows).await?;
-        transaction.index(Indexed::FollowUpActions, ids).await?;
+        touched.before_links(connection, &linked).await?;
+        let ids = writer::follow_up_actions(&load, rows).await?;
+        search::index_loaded(&load, Indexed::FollowUpAction, &ids).await?;
     }
-    touched.settle(transaction.connection()).await?;
-    bulk::sync_id_sequences(transaction.connection(), &bulk::ID_TABLES).await?;
-    bump_content_version(transaction.connection()).await?;
-    transaction.commit().await?;
+    touched.settle(connection).await?;
+    bulk::sync_id_sequences(connection, &bulk::ID_TABLES).await?;
+    bump_content_version(connection).await?;
+    load.commit().await?;
     store.content_changed();
 
     Ok(SyntheticReport {

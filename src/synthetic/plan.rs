@@ -44,7 +44,10 @@ pub(super) struct Plan {
 
 impl Plan {
     /// Reads what the plan needs from the database, refusing a seed already used there.
-    pub(super) async fn load<C: ConnectionTrait>(connection: &C, options: &SyntheticOptions) -> Result<Self> {
+    pub(super) async fn load<C: ConnectionTrait + 'static>(
+        connection: &C,
+        options: &SyntheticOptions,
+    ) -> Result<Self> {
         if options.cases > MAX_CASES {
             return Err(Error::BadUserInput(format!(
                 "--synthetic {} is too many: one run creates at most {MAX_CASES} cases",
@@ -117,7 +120,7 @@ fn slug_prefix(seed: u64, kind: &str) -> String {
 }
 
 /// Fails when any slug this seed would create is taken (the seed ran here before).
-async fn refuse_used_seed<C: ConnectionTrait>(connection: &C, seed: u64) -> Result<()> {
+async fn refuse_used_seed<C: ConnectionTrait + 'static>(connection: &C, seed: u64) -> Result<()> {
     let taken = case::Entity::find()
         .select_only()
         .column(case::Column::Id)
@@ -151,7 +154,7 @@ async fn refuse_used_seed<C: ConnectionTrait>(connection: &C, seed: u64) -> Resu
 }
 
 /// Every category of every collection, in a stable order.
-async fn slots<C: ConnectionTrait>(connection: &C) -> Result<Vec<Slot>> {
+async fn slots<C: ConnectionTrait + 'static>(connection: &C) -> Result<Vec<Slot>> {
     let categories = category::Entity::find()
         .order_by_asc(category::Column::CollectionId)
         .order_by_asc(category::Column::Position)
@@ -170,7 +173,7 @@ async fn slots<C: ConnectionTrait>(connection: &C) -> Result<Vec<Slot>> {
 }
 
 /// The ids of [`TAGS`]: existing rows are reused, missing ones get the next free ids.
-async fn tags<C: ConnectionTrait>(connection: &C) -> Result<(Vec<i64>, Vec<tag::Model>)> {
+async fn tags<C: ConnectionTrait + 'static>(connection: &C) -> Result<(Vec<i64>, Vec<tag::Model>)> {
     let existing = tag::Entity::find().filter(tag::Column::Name.is_in(TAGS)).all(connection).await?;
     let mut next_id = bulk::max_id::<tag::Entity, _>(connection).await? + 1;
     let mut ids = Vec::with_capacity(TAGS.len());

@@ -44,6 +44,8 @@ pub const RATE_LIMIT_REJECTIONS: &str = "rate_limit_rejections_total";
 pub const BUDGETS_SHARED: &str = "rate_limit_budgets_shared";
 /// Counter: times Redis stopped answering and budgets fell back to this replica's memory.
 pub const BUDGET_FALLBACKS: &str = "rate_limit_budget_fallbacks_total";
+/// Gauge: connections of the request pool, by `state` (`in_use`, `idle`).
+pub const DB_POOL_CONNECTIONS: &str = "db_pool_connections";
 /// Gauge: 1 while the database answers, 0 while requests are refused with `UNAVAILABLE`.
 pub const DATABASE_AVAILABLE: &str = "database_available";
 
@@ -176,11 +178,23 @@ fn describe() {
     );
     counter!(BUDGET_FALLBACKS).increment(0);
     describe_gauge!(
+        DB_POOL_CONNECTIONS,
+        Unit::Count,
+        "Connections of the request pool, by state (in_use, idle)."
+    );
+    describe_gauge!(
         DATABASE_AVAILABLE,
         Unit::Count,
         "1 while the database answers, 0 while requests are refused with UNAVAILABLE."
     );
     gauge!(DATABASE_AVAILABLE).set(1.0);
+}
+
+/// The request pool holds `open` connections, `idle` of them unused.
+pub fn record_pool_usage(open: u32, idle: usize) {
+    let idle = idle as f64;
+    gauge!(DB_POOL_CONNECTIONS, "state" => "idle").set(idle);
+    gauge!(DB_POOL_CONNECTIONS, "state" => "in_use").set((f64::from(open) - idle).max(0.0));
 }
 
 /// Budgets are shared through Redis (`true`) or kept in this replica's memory.

@@ -60,7 +60,7 @@ where
 }
 
 /// The condition per table for `selection`.
-pub async fn filter<C: ConnectionTrait>(connection: &C, selection: &Selection) -> Result<Filter> {
+pub async fn filter<C: ConnectionTrait + 'static>(connection: &C, selection: &Selection) -> Result<Filter> {
     let named_cases = ids(
         connection,
         case::Entity::find().filter(case::Column::Slug.is_in(selection.cases.iter().cloned())),

@@ -141,7 +141,7 @@ async fn payload(context: &Context<'_>, outcome: Edited<i64>) -> async_graphql::
         Err(problems) => Ok(CasePayload { case: None, user_errors: user_errors(problems) }),
         Ok(id) => {
             let loaders = context.data::<Loaders>()?;
-            let case = load(&loaders.cases, id).await?.map(Case::new);
+            let case = super::after_write(context, "case", load(&loaders.cases, id).await).map(Case::new);
             Ok(CasePayload { case, user_errors: Vec::new() })
         }
     }

@@ -143,7 +143,8 @@ async fn payload(context: &Context<'_>, outcome: Edited<i64>) -> async_graphql::
         Err(problems) => CollectionPayload { collection: None, user_errors: user_errors(problems) },
         Ok(id) => {
             let loaders = context.data::<Loaders>()?;
-            let collection = load(&loaders.collections, id).await?.map(Collection);
+            let collection = super::after_write(context, "collection", load(&loaders.collections, id).await)
+                .map(Collection);
             CollectionPayload { collection, user_errors: Vec::new() }
         }
     })
@@ -237,7 +238,8 @@ impl CollectionMutations {
             Err(problems) => CategoryPayload { category: None, user_errors: user_errors(problems) },
             Ok(id) => {
                 let loaders = context.data::<Loaders>()?;
-                let category = load(&loaders.categories, id).await?.map(Category);
+                let category = super::after_write(context, "category", load(&loaders.categories, id).await)
+                    .map(Category);
                 CategoryPayload { category, user_errors: Vec::new() }
             }
         })

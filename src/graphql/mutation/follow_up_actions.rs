@@ -140,7 +140,9 @@ async fn payload(
         Err(problems) => FollowUpActionPayload { follow_up_action: None, user_errors: user_errors(problems) },
         Ok(id) => {
             let loaders = context.data::<Loaders>()?;
-            let action = load(&loaders.follow_up_actions, id).await?.map(FollowUpAction);
+            let action =
+                super::after_write(context, "followUpAction", load(&loaders.follow_up_actions, id).await)
+                    .map(FollowUpAction);
             FollowUpActionPayload { follow_up_action: action, user_errors: Vec::new() }
         }
     })

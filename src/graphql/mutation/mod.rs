@@ -39,6 +39,26 @@ pub struct Mutation(
 );
 
 /// The database id behind `id`, when it is an id of `kind`.
+/// What a mutation's payload read of the object it wrote gave: the object, or (the write
+/// being committed) null in the payload's `field` with the error beside it at that path,
+/// so the payload itself, and with it the news of the write, reaches the caller.
+fn after_write<T>(
+    context: &async_graphql::Context<'_>,
+    field: &str,
+    read: Result<Option<T>, crate::error::Error>,
+) -> Option<T> {
+    match read {
+        Ok(found) => found,
+        Err(error) => {
+            let mut error =
+                context.set_error_path(async_graphql::Error::from(error).into_server_error(context.item.pos));
+            error.path.push(async_graphql::PathSegment::Field(field.to_owned()));
+            context.add_error(error);
+            None
+        }
+    }
+}
+
 fn subject(id: &ID, kind: NodeKind) -> Option<i64> {
     match id::decode(id) {
         Some((found, key)) if found == kind => Some(key),

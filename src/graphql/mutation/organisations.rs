@@ -134,9 +134,10 @@ pub fn name_texts(inputs: Vec<NameTranslationInput>) -> Vec<NameText> {
         .collect()
 }
 
+/// The organisation a committed write left, for its payload.
 async fn organisation(context: &Context<'_>, id: i64) -> async_graphql::Result<Option<Organisation>> {
     let loaders = context.data::<Loaders>()?;
-    Ok(load(&loaders.organisations, id).await?.map(Organisation))
+    Ok(super::after_write(context, "organisation", load(&loaders.organisations, id).await).map(Organisation))
 }
 
 async fn payload(context: &Context<'_>, outcome: Edited<i64>) -> async_graphql::Result<OrganisationPayload> {

@@ -91,10 +91,5 @@ impl StatisticsCache {
 
 /// A computation's error, as seen by each request that waited for it (codes kept).
 fn shared(error: &Error) -> Error {
-    match error {
-        Error::BadUserInput(message) => Error::BadUserInput(message.clone()),
-        Error::Forbidden(message) => Error::Forbidden(message.clone()),
-        Error::NotFound(message) => Error::NotFound(message.clone()),
-        other => Error::Internal(other.to_string()),
-    }
+    error.copied()
 }

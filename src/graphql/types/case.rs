@@ -255,11 +255,7 @@ impl Case {
         let loaders = context.data::<Loaders>()?;
         let ids =
             load(&loaders.related_cases, (self.record.model.id, first, statuses)).await?.unwrap_or_default();
-        let found = loaders
-            .cases
-            .load_many(ids.iter().copied())
-            .await
-            .map_err(|error| Error::Internal(error.to_string()))?;
+        let found = loaders.cases.load_many(ids.iter().copied()).await.map_err(|error| error.copied())?;
         Ok(ids
             .iter()
             .filter_map(|id| found.get(id))

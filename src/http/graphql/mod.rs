@@ -195,11 +195,14 @@ struct Outcome {
     response: Response,
     /// Refused before execution: the body has no `data`, and the status says so.
     request_error: bool,
+    /// A mutation that returned a payload: its write was committed, whatever errors later
+    /// reads of the payload met.
+    wrote: bool,
 }
 
 impl Outcome {
     fn refused(response: Response) -> Self {
-        Self { response, request_error: true }
+        Self { response, request_error: true, wrote: false }
     }
 }
 
@@ -333,6 +336,10 @@ async fn run_steps(
     if unreachable {
         state.store.database_lost();
     }
+    // 503 says nothing was done: not when a mutation committed and only reading its payload
+    // failed (that answer keeps 200, the write's payload and the errors of what could not
+    // be read, each `UNAVAILABLE`).
+    let unreachable = unreachable && !plans.outcomes.iter().flatten().any(|outcome| outcome.wrote);
     // A GET query answered in full gets a validator; a client that holds that answer
     // already gets 304, for at most one point.
     let etag = match (transport, plans.outcomes.as_slice()) {
@@ -542,7 +549,9 @@ async fn execute(
         costs.push(Cost { index, requested: analysis.cost, actual });
         let request_error =
             matches!(response.data, Value::Null) && response.errors.iter().all(|error| error.path.is_empty());
-        plans.outcomes[index] = Some(Outcome { response, request_error });
+        let wrote = analysis.operation_type == OperationType::Mutation
+            && matches!(&response.data, Value::Object(fields) if fields.values().any(|value| *value != Value::Null));
+        plans.outcomes[index] = Some(Outcome { response, request_error, wrote });
     }
     costs
 }

@@ -14,13 +14,14 @@ pub enum Cases<'a> {
 }
 
 impl Cases<'_> {
+    /// The condition on `cases` (aliased `c`).
     fn condition(&self) -> String {
         match self {
             Self::All => "1 = 1".to_owned(),
             Self::Ids([]) => "1 = 0".to_owned(),
             Self::Ids(ids) => {
                 let list: Vec<String> = ids.iter().map(i64::to_string).collect();
-                format!("id IN ({})", list.join(","))
+                format!("c.id IN ({})", list.join(","))
             }
         }
     }
@@ -105,64 +106,76 @@ impl Dimension {
         }
     }
 
-    /// `SELECT case_id, dimension, tally_key` of this dimension over `picked`.
-    fn keys(self, backend: DatabaseBackend) -> String {
-        let code = self.code();
-        let month = |column: &str| month_sql(backend, &format!("picked.{column}"));
+    /// Whether scopes other than `all` keep this dimension (months of creation and update
+    /// are kept for all cases only: dashboards chart publication).
+    pub fn in_every_scope(self) -> bool {
+        !matches!(self, Self::CreatedMonth | Self::UpdatedMonth)
+    }
+
+    /// Joins to `cases c`, key and condition of this dimension.
+    fn source(self, backend: DatabaseBackend) -> (&'static str, String, Option<&'static str>) {
         match self {
-            Self::Cases => format!("SELECT id, '{code}', '' FROM picked"),
-            Self::Category => format!("SELECT id, '{code}', CAST(category_id AS TEXT) FROM picked"),
-            Self::Collection => format!("SELECT id, '{code}', CAST(collection_id AS TEXT) FROM picked"),
-            Self::OrganisationType => format!(
-                "SELECT id, '{code}', industry_chain_link FROM picked WHERE industry_chain_link IS NOT NULL"
+            Self::Cases => ("", "''".to_owned(), None),
+            Self::Category => ("", "CAST(c.category_id AS TEXT)".to_owned(), None),
+            Self::Collection => ("", "CAST(c.collection_id AS TEXT)".to_owned(), None),
+            Self::OrganisationType => {
+                ("", "c.industry_chain_link".to_owned(), Some("c.industry_chain_link IS NOT NULL"))
+            }
+            Self::Country => ("JOIN case_country d ON d.case_id = c.id", "d.country_code".to_owned(), None),
+            Self::Tag => (
+                "JOIN case_tag d ON d.case_id = c.id JOIN tag t ON t.id = d.tag_id",
+                "t.name".to_owned(),
+                None,
             ),
-            Self::Country => format!(
-                "SELECT picked.id, '{code}', case_country.country_code FROM picked \
-                 JOIN case_country ON case_country.case_id = picked.id"
+            Self::PublishedMonth => {
+                ("", month_sql(backend, "c.published_at"), Some("c.published_at IS NOT NULL"))
+            }
+            Self::CreatedMonth => ("", month_sql(backend, "c.created_at"), None),
+            Self::UpdatedMonth => ("", month_sql(backend, "c.updated_at"), None),
+            Self::Organisation => (
+                "JOIN case_organisation d ON d.case_id = c.id",
+                "CAST(d.organisation_id AS TEXT)".to_owned(),
+                None,
             ),
-            Self::Tag => format!(
-                "SELECT picked.id, '{code}', tag.name FROM picked \
-                 JOIN case_tag ON case_tag.case_id = picked.id JOIN tag ON tag.id = case_tag.tag_id"
-            ),
-            Self::PublishedMonth => format!(
-                "SELECT id, '{code}', {} FROM picked WHERE published_at IS NOT NULL",
-                month("published_at")
-            ),
-            Self::CreatedMonth => format!("SELECT id, '{code}', {} FROM picked", month("created_at")),
-            Self::UpdatedMonth => format!("SELECT id, '{code}', {} FROM picked", month("updated_at")),
-            Self::Organisation => format!(
-                "SELECT picked.id, '{code}', CAST(case_organisation.organisation_id AS TEXT) FROM picked \
-                 JOIN case_organisation ON case_organisation.case_id = picked.id"
-            ),
-            Self::FollowUpAction => format!(
-                "SELECT picked.id, '{code}', CAST(follow_up_action_case.follow_up_action_id AS TEXT) \
-                 FROM picked JOIN follow_up_action_case ON follow_up_action_case.case_id = picked.id"
+            Self::FollowUpAction => (
+                "JOIN follow_up_action_case d ON d.case_id = c.id",
+                "CAST(d.follow_up_action_id AS TEXT)".to_owned(),
+                None,
             ),
         }
     }
 }
 
-/// A scope of the rollups: which cases a row counts among.
+/// A scope of the rollups: which cases a row counts among. A collection's cases are its
+/// categories' cases: collection filters read the category rows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Scope {
     /// Every case (key `''`).
     All,
     /// The cases of one category (key: its id).
     Category,
-    /// The cases of one collection (key: its id).
-    Collection,
     /// The cases covering one country (key: its ISO code).
     Country,
 }
 
 impl Scope {
+    pub const ALL: [Self; 3] = [Self::All, Self::Category, Self::Country];
+
     /// Its name in `case_tally.scope`.
     pub fn code(self) -> &'static str {
         match self {
             Self::All => "all",
             Self::Category => "category",
-            Self::Collection => "collection",
             Self::Country => "country",
+        }
+    }
+
+    /// Joins to `cases c` and key of this scope.
+    fn source(self) -> (&'static str, &'static str) {
+        match self {
+            Self::All => ("", "''"),
+            Self::Category => ("", "CAST(c.category_id AS TEXT)"),
+            Self::Country => ("JOIN case_country s ON s.case_id = c.id", "s.country_code"),
         }
     }
 }
@@ -176,47 +189,32 @@ pub fn month_sql(backend: DatabaseBackend, column: &str) -> String {
     }
 }
 
-/// The common table expressions `picked`, `scopes` and `tally_keys` for `cases` and
-/// `part`, without `WITH`: the statement that counts them is [`GROUPED`].
-pub fn tables(backend: DatabaseBackend, cases: &Cases<'_>, part: Part) -> String {
-    let keys: Vec<String> = Dimension::ALL
-        .into_iter()
-        .filter(|dimension| dimension.in_part(part))
-        .map(|dimension| dimension.keys(backend))
-        .collect();
-    let scopes = [
-        format!("SELECT id, status, '{}', '' FROM picked", Scope::All.code()),
-        format!("SELECT id, status, '{}', CAST(category_id AS TEXT) FROM picked", Scope::Category.code()),
-        format!("SELECT id, status, '{}', CAST(collection_id AS TEXT) FROM picked", Scope::Collection.code()),
-        format!(
-            "SELECT picked.id, picked.status, '{}', case_country.country_code FROM picked \
-             JOIN case_country ON case_country.case_id = picked.id",
-            Scope::Country.code()
-        ),
-    ];
-    format!(
-        "picked AS (SELECT id, status, category_id, collection_id, industry_chain_link, \
-         published_at, created_at, updated_at FROM cases WHERE {condition}), \
-         scopes (case_id, status, scope, scope_key) AS ({scopes}), \
-         tally_keys (case_id, dimension, tally_key) AS ({keys})",
-        condition = cases.condition(),
-        scopes = scopes.join(" UNION ALL "),
-        keys = keys.join(" UNION ALL "),
-    )
-}
-
-/// Counts the pairs of [`tables`]: `scope, scope_key, dimension, status, tally_key, tally`.
-pub const GROUPED: &str = "SELECT scopes.scope, scopes.scope_key, tally_keys.dimension, scopes.status, \
-     tally_keys.tally_key, COUNT(*) AS tally FROM scopes JOIN tally_keys ON tally_keys.case_id = scopes.case_id \
-     GROUP BY scopes.scope, scopes.scope_key, tally_keys.dimension, scopes.status, tally_keys.tally_key";
-
 /// `SELECT scope, scope_key, dimension, status, tally_key, tally` of what `cases` count
-/// for in `part`, each count multiplied by `sign` (1 or -1).
+/// for in `part`, each count multiplied by `sign` (1 or -1): one group-by per scope and
+/// dimension, so each reads only the tables it needs.
 pub fn select(backend: DatabaseBackend, cases: &Cases<'_>, part: Part, sign: i8) -> String {
-    let grouped = if sign < 0 {
-        GROUPED.replace("COUNT(*) AS tally", "-COUNT(*) AS tally")
-    } else {
-        GROUPED.to_owned()
-    };
-    format!("WITH {} {grouped}", tables(backend, cases, part))
+    let count = if sign < 0 { "-COUNT(*)" } else { "COUNT(*)" };
+    let condition = cases.condition();
+    let mut parts = Vec::new();
+    for scope in Scope::ALL {
+        let (scope_join, scope_key) = scope.source();
+        for dimension in Dimension::ALL {
+            if !dimension.in_part(part) || (scope != Scope::All && !dimension.in_every_scope()) {
+                continue;
+            }
+            let (join, key, only) = dimension.source(backend);
+            let only = only.map(|only| format!(" AND {only}")).unwrap_or_default();
+            let groups: Vec<&str> =
+                [scope_key, "c.status", key.as_str()].into_iter().filter(|group| *group != "''").collect();
+            parts.push(format!(
+                "SELECT '{scope}' AS scope, {scope_key} AS scope_key, '{dimension}' AS dimension, \
+                 c.status AS status, {key} AS tally_key, {count} AS tally \
+                 FROM cases c {scope_join} {join} WHERE {condition}{only} GROUP BY {groups}",
+                scope = scope.code(),
+                dimension = dimension.code(),
+                groups = groups.join(", "),
+            ));
+        }
+    }
+    parts.join(" UNION ALL ")
 }

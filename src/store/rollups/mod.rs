@@ -37,7 +37,12 @@ const ON_CONFLICT: &str = "ON CONFLICT (scope, scope_key, dimension, status, tal
                            DO UPDATE SET tally = case_tally.tally + excluded.tally";
 
 /// Adds (`sign` 1) or subtracts (-1) what the cases `ids` count for in `part`.
-async fn shift<C: ConnectionTrait>(connection: &C, ids: &[i64], part: Part, sign: i8) -> Result<()> {
+async fn shift<C: ConnectionTrait + 'static>(
+    connection: &C,
+    ids: &[i64],
+    part: Part,
+    sign: i8,
+) -> Result<()> {
     let backend = connection.get_database_backend();
     for chunk in ids.chunks(IDS_PER_STATEMENT) {
         let select = contributions::select(backend, &Cases::Ids(chunk), part, sign);
@@ -46,9 +51,19 @@ async fn shift<C: ConnectionTrait>(connection: &C, ids: &[i64], part: Part, sign
     Ok(())
 }
 
+/// Memory PostgreSQL may use for the hashes and sorts of a recomputation, for the rest of
+/// the caller's transaction (the server's default, 4 MB, spills a million cases to disk).
+pub(crate) async fn allow_large_groups<C: ConnectionTrait + 'static>(connection: &C) -> Result<()> {
+    if connection.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        connection.execute_unprepared("SET LOCAL work_mem = '256MB'").await?;
+    }
+    Ok(())
+}
+
 /// Recomputes every rollup from the base tables.
-pub async fn rebuild<C: ConnectionTrait>(connection: &C) -> Result<()> {
+pub async fn rebuild<C: ConnectionTrait + 'static>(connection: &C) -> Result<()> {
     let backend = connection.get_database_backend();
+    allow_large_groups(connection).await?;
     connection.execute_unprepared("DELETE FROM case_tally").await?;
     let select = contributions::select(backend, &Cases::All, Part::Whole, 1);
     connection.execute_unprepared(&format!("{UPSERT} {select}")).await?;
@@ -57,7 +72,7 @@ pub async fn rebuild<C: ConnectionTrait>(connection: &C) -> Result<()> {
 
 /// Computes the rollups of a database that has cases but no rollups (one that existed
 /// before them); returns whether it did. Idempotent.
-pub async fn ensure<C: ConnectionTrait>(connection: &C) -> Result<bool> {
+pub async fn ensure<C: ConnectionTrait + 'static>(connection: &C) -> Result<bool> {
     let missing = connection
         .query_one_raw(sea_orm::Statement::from_string(
             connection.get_database_backend(),
@@ -94,7 +109,11 @@ impl Touched {
     }
 
     /// Before the rows or links of the existing cases `ids` change (or they are deleted).
-    pub async fn before_cases<C: ConnectionTrait>(&mut self, connection: &C, ids: &[i64]) -> Result<()> {
+    pub async fn before_cases<C: ConnectionTrait + 'static>(
+        &mut self,
+        connection: &C,
+        ids: &[i64],
+    ) -> Result<()> {
         if self.rebuild {
             return Ok(());
         }
@@ -118,7 +137,11 @@ impl Touched {
     }
 
     /// Before links between follow-up actions and the existing cases `ids` change.
-    pub async fn before_links<C: ConnectionTrait>(&mut self, connection: &C, ids: &[i64]) -> Result<()> {
+    pub async fn before_links<C: ConnectionTrait + 'static>(
+        &mut self,
+        connection: &C,
+        ids: &[i64],
+    ) -> Result<()> {
         if self.rebuild {
             return Ok(());
         }
@@ -136,7 +159,7 @@ impl Touched {
 
     /// After the write: adds what the touched cases count for now and deletes the rows
     /// that fell to zero (or recomputes everything, for a large write).
-    pub async fn settle<C: ConnectionTrait>(self, connection: &C) -> Result<()> {
+    pub async fn settle<C: ConnectionTrait + 'static>(self, connection: &C) -> Result<()> {
         if self.rebuild {
             return rebuild(connection).await;
         }

@@ -2,9 +2,9 @@
 //! stored one, in one statement (a stored row and a computed row of the same key are summed
 //! apart; the keys whose sums differ are the differences).
 
-use sea_orm::{ConnectionTrait, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, TransactionTrait};
 
-use super::contributions::{Cases, GROUPED, Part, tables};
+use super::contributions::{Cases, Part, select};
 use crate::error::Result;
 
 /// A rollup row that differs from its recomputation.
@@ -23,10 +23,13 @@ pub struct Difference {
 
 /// The first `limit` differences between the stored rollups and their recomputation, in
 /// key order; none when they agree.
-pub async fn verify<C: ConnectionTrait>(connection: &C, limit: u64) -> Result<Vec<Difference>> {
+pub async fn verify(connection: &DatabaseConnection, limit: u64) -> Result<Vec<Difference>> {
+    // One transaction: a snapshot of both sides, and room for the groups.
+    let connection = connection.begin().await?;
+    super::allow_large_groups(&connection).await?;
     let backend = connection.get_database_backend();
     let sql = format!(
-        "WITH {tables}, computed AS ({GROUPED}), \
+        "WITH computed AS ({computed}), \
          compared (scope, scope_key, dimension, status, tally_key, stored, computed) AS ( \
            SELECT scope, scope_key, dimension, status, tally_key, tally, 0 FROM case_tally \
            UNION ALL SELECT scope, scope_key, dimension, status, tally_key, 0, tally FROM computed) \
@@ -35,9 +38,10 @@ pub async fn verify<C: ConnectionTrait>(connection: &C, limit: u64) -> Result<Ve
          FROM compared GROUP BY scope, scope_key, dimension, status, tally_key \
          HAVING SUM(stored) <> SUM(computed) \
          ORDER BY scope, scope_key, dimension, status, tally_key LIMIT {limit}",
-        tables = tables(backend, &Cases::All, Part::Whole),
+        computed = select(backend, &Cases::All, Part::Whole, 1),
     );
     let rows = connection.query_all_raw(Statement::from_string(backend, sql)).await?;
+    connection.commit().await?;
     rows.iter()
         .map(|row| {
             Ok(Difference {

@@ -13,6 +13,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryF
 use super::matching::Indexed;
 use super::syntax::quote_lexeme;
 use crate::error::Result;
+use crate::store::sql::bulk::{Load, copy_escaped};
 use crate::text::{terms, tokenize};
 
 /// Ids per statement when reading sources or deleting index rows.
@@ -31,8 +32,21 @@ pub struct Document {
 }
 
 /// Rebuilds the index rows of these cases from their translations and organisations.
-pub async fn reindex_cases<C: ConnectionTrait>(connection: &C, ids: &[i64]) -> Result<()> {
+pub async fn reindex_cases<C: ConnectionTrait + 'static>(connection: &C, ids: &[i64]) -> Result<()> {
     for chunk in ids.chunks(CHUNK) {
+        let documents = case_documents(connection, chunk).await?;
+        replace(connection, Indexed::Case, documents).await?;
+    }
+    Ok(())
+}
+
+/// The documents of the cases `chunk` (at most [`CHUNK`] ids), from their translations and
+/// organisations' names.
+async fn case_documents<C: ConnectionTrait + 'static>(
+    connection: &C,
+    chunk: &[i64],
+) -> Result<Vec<Document>> {
+    {
         let mut documents: BTreeMap<i64, Document> = chunk
             .iter()
             .map(|id| (*id, Document { id: *id, fields: vec![String::new(); 4], status: None }))
@@ -89,14 +103,13 @@ pub async fn reindex_cases<C: ConnectionTrait>(connection: &C, ids: &[i64]) -> R
                 append(&mut document.fields[3], &name);
             }
         }
-        replace(connection, Indexed::Case, documents.into_values().collect()).await?;
+        Ok(documents.into_values().collect())
     }
-    Ok(())
 }
 
 /// Rebuilds the index rows of `case_ids` and of every case naming one of `organisation_ids`
 /// (a case's entry carries its organisations' names).
-pub async fn reindex_cases_of_organisations<C: ConnectionTrait>(
+pub async fn reindex_cases_of_organisations<C: ConnectionTrait + 'static>(
     connection: &C,
     organisation_ids: &[i64],
     case_ids: &[i64],
@@ -116,8 +129,20 @@ pub async fn reindex_cases_of_organisations<C: ConnectionTrait>(
 }
 
 /// Rebuilds the index rows of these organisations.
-pub async fn reindex_organisations<C: ConnectionTrait>(connection: &C, ids: &[i64]) -> Result<()> {
+pub async fn reindex_organisations<C: ConnectionTrait + 'static>(connection: &C, ids: &[i64]) -> Result<()> {
     for chunk in ids.chunks(CHUNK) {
+        let documents = organisation_documents(connection, chunk).await?;
+        replace(connection, Indexed::Organisation, documents).await?;
+    }
+    Ok(())
+}
+
+/// The documents of the organisations `chunk` (at most [`CHUNK`] ids).
+async fn organisation_documents<C: ConnectionTrait + 'static>(
+    connection: &C,
+    chunk: &[i64],
+) -> Result<Vec<Document>> {
+    {
         let mut documents: BTreeMap<i64, Document> = chunk
             .iter()
             .map(|id| (*id, Document { id: *id, fields: vec![String::new(); 2], status: None }))
@@ -132,14 +157,28 @@ pub async fn reindex_organisations<C: ConnectionTrait>(connection: &C, ids: &[i6
                 append(&mut document.fields[1], text.description.as_deref().unwrap_or_default());
             }
         }
-        replace(connection, Indexed::Organisation, documents.into_values().collect()).await?;
+        Ok(documents.into_values().collect())
+    }
+}
+
+/// Rebuilds the index rows of these follow-up actions.
+pub async fn reindex_follow_up_actions<C: ConnectionTrait + 'static>(
+    connection: &C,
+    ids: &[i64],
+) -> Result<()> {
+    for chunk in ids.chunks(CHUNK) {
+        let documents = follow_up_action_documents(connection, chunk).await?;
+        replace(connection, Indexed::FollowUpAction, documents).await?;
     }
     Ok(())
 }
 
-/// Rebuilds the index rows of these follow-up actions.
-pub async fn reindex_follow_up_actions<C: ConnectionTrait>(connection: &C, ids: &[i64]) -> Result<()> {
-    for chunk in ids.chunks(CHUNK) {
+/// The documents of the follow-up actions `chunk` (at most [`CHUNK`] ids).
+async fn follow_up_action_documents<C: ConnectionTrait + 'static>(
+    connection: &C,
+    chunk: &[i64],
+) -> Result<Vec<Document>> {
+    {
         let mut documents: BTreeMap<i64, Document> = chunk
             .iter()
             .map(|id| (*id, Document { id: *id, fields: vec![String::new(); 3], status: None }))
@@ -166,7 +205,33 @@ pub async fn reindex_follow_up_actions<C: ConnectionTrait>(connection: &C, ids: 
                 append(&mut document.fields[2], &place);
             }
         }
-        replace(connection, Indexed::FollowUpAction, documents.into_values().collect()).await?;
+        Ok(documents.into_values().collect())
+    }
+}
+
+/// Indexes objects a bulk load created (they have no index rows yet): on PostgreSQL the
+/// rows go in by `COPY`.
+pub async fn index_loaded(load: &Load, indexed: Indexed, ids: &[i64]) -> Result<()> {
+    let connection = load.connection();
+    for chunk in ids.chunks(CHUNK) {
+        let documents = match indexed {
+            Indexed::Case => case_documents(connection, chunk).await?,
+            Indexed::Organisation => organisation_documents(connection, chunk).await?,
+            Indexed::FollowUpAction => follow_up_action_documents(connection, chunk).await?,
+        };
+        if connection.get_database_backend() == DatabaseBackend::Postgres {
+            let mut data = String::new();
+            for document in &documents {
+                data.push_str(&document.id.to_string());
+                data.push('\t');
+                copy_escaped(&mut data, &tsvector(indexed, document));
+                data.push('\n');
+            }
+            load.copy_text(&format!("COPY {} (owner_id, document) FROM STDIN", indexed.table()), &data)
+                .await?;
+        } else {
+            insert(connection, indexed, &documents).await?;
+        }
     }
     Ok(())
 }
@@ -182,7 +247,11 @@ fn append(field: &mut String, text: &str) {
 }
 
 /// Deletes the index rows of the objects `ids` (deleted objects).
-pub async fn remove<C: ConnectionTrait>(connection: &C, indexed: Indexed, ids: &[i64]) -> Result<()> {
+pub async fn remove<C: ConnectionTrait + 'static>(
+    connection: &C,
+    indexed: Indexed,
+    ids: &[i64],
+) -> Result<()> {
     let backend = connection.get_database_backend();
     let key = if backend == DatabaseBackend::Postgres { "owner_id" } else { "rowid" };
     for chunk in ids.chunks(CHUNK) {
@@ -196,7 +265,7 @@ pub async fn remove<C: ConnectionTrait>(connection: &C, indexed: Indexed, ids: &
 }
 
 /// Deletes and re-inserts the index rows of `documents`.
-pub async fn replace<C: ConnectionTrait>(
+pub async fn replace<C: ConnectionTrait + 'static>(
     connection: &C,
     indexed: Indexed,
     documents: Vec<Document>,
@@ -213,8 +282,22 @@ pub async fn replace<C: ConnectionTrait>(
             .and_where(Expr::cust(key).is_in(chunk.iter().map(|document| document.id)))
             .to_owned();
         connection.execute(&delete).await?;
+        insert(connection, indexed, chunk).await?;
+    }
+    Ok(())
+}
+
+/// Inserts the index rows of `documents` (none may have rows yet).
+async fn insert<C: ConnectionTrait + 'static>(
+    connection: &C,
+    indexed: Indexed,
+    documents: &[Document],
+) -> Result<()> {
+    let backend = connection.get_database_backend();
+    let table = Alias::new(indexed.table());
+    {
         // Small enough statements for both engines' bind-parameter limits.
-        for rows in chunk.chunks(500) {
+        for rows in documents.chunks(500) {
             let mut insert = Query::insert();
             insert.into_table(table.clone());
             if backend == DatabaseBackend::Postgres {

@@ -7,7 +7,8 @@ mod matching;
 mod syntax;
 
 pub use index::{
-    reindex_cases, reindex_cases_of_organisations, reindex_follow_up_actions, reindex_organisations, remove,
+    index_loaded, reindex_cases, reindex_cases_of_organisations, reindex_follow_up_actions,
+    reindex_organisations, remove,
 };
 pub use matching::{Indexed, match_ids, matches, statuses_in_index};
 pub use syntax::fts5;

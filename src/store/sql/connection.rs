@@ -98,6 +98,36 @@ impl Held {
             .map_err(|_| DbErr::Custom("the held connection was not taken".to_owned()))
     }
 
+    /// Sends `data` (rows in COPY's text format) through `statement`, a `COPY … FROM STDIN`,
+    /// on PostgreSQL; returns the number of rows copied.
+    pub async fn copy_in(&self, statement: &str, data: &[u8]) -> Result<u64, DbErr> {
+        let mut guard = self.connection().await?;
+        let Pooled::Postgres(connection) = &mut *guard else {
+            return Err(DbErr::Custom("COPY is PostgreSQL's".to_owned()));
+        };
+        let started = Instant::now();
+        let result = async {
+            let mut copy = connection.copy_in_raw(statement).await?;
+            copy.send(data).await?;
+            copy.finish().await
+        }
+        .await;
+        self.finish(statement, started, result)
+    }
+
+    /// Closes the held connection instead of giving it back to the pool: it may be inside a
+    /// transaction nobody will finish (the server rolls it back when the connection closes).
+    pub fn discard(&self) {
+        if let Ok(mut slot) = self.slot.try_lock()
+            && let Some(pooled) = slot.take()
+        {
+            match pooled {
+                Pooled::Sqlite(connection) => drop(connection.detach()),
+                Pooled::Postgres(connection) => drop(connection.detach()),
+            }
+        }
+    }
+
     /// Records a statement that started at `started` and converts its error.
     fn finish<T>(&self, sql: &str, started: Instant, result: Result<T, sqlx::Error>) -> Result<T, DbErr> {
         self.observer.observe(started.elapsed(), result.is_err(), sql);

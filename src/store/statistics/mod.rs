@@ -121,8 +121,8 @@ impl Store {
     /// Runs one group-by of the cases `filter` covers.
     /// Answered from the rollups when they keep `filter`.
     pub async fn group_counts<K: TryGetable>(&self, filter: &CaseFilter, group: Group) -> Result<Counts<K>> {
-        let select = match TallyScope::of(filter) {
-            Some(tallies) => tallies.group(group),
+        let select = match TallyScope::of(filter).and_then(|tallies| tallies.group(group)) {
+            Some(select) => select,
             None => {
                 let mut select = Query::select();
                 filter.restrict(&mut select, self.backend())?;

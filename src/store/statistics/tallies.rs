@@ -1,6 +1,6 @@
 //! Statistics read from the rollups (`case_tally`, see [`rollups`](crate::store::rollups))
 //! instead of the base tables, when the filter is one they keep: statuses, and at most one
-//! of categories, collections or a single country. Each statement reads the rollup rows of
+//! of categories, collections (their categories' rows) or a single country. Each statement reads the rollup rows of
 //! one scope and dimension, a few hundred at most for a group-by, and returns the same
 //! columns, order and limits as the statement over the base tables.
 
@@ -28,8 +28,10 @@ enum Keys {
     Stored(Vec<String>),
     /// The categories with these slugs (in any collection).
     CategorySlugs(Vec<String>),
-    /// The collections with these slugs.
+    /// The categories of the collections with these slugs.
     CollectionSlugs(Vec<String>),
+    /// The categories of the collection with this id.
+    CollectionId(i64),
 }
 
 /// The rollup rows a filter reads: one scope, its keys, the statuses.
@@ -81,7 +83,7 @@ impl TallyScope {
             scopes.push((Scope::Category, Keys::CategorySlugs(slugs.clone())));
         }
         if let Some(slugs) = collections {
-            scopes.push((Scope::Collection, Keys::CollectionSlugs(slugs.clone())));
+            scopes.push((Scope::Category, Keys::CollectionSlugs(slugs.clone())));
         }
         if let Some(codes) = countries {
             // Cases cover several countries: only one country's rows are the filter's cases.
@@ -92,7 +94,7 @@ impl TallyScope {
             scopes.push((Scope::Category, Keys::Stored(vec![id.to_string()])));
         }
         if let Some(id) = collection_id {
-            scopes.push((Scope::Collection, Keys::Stored(vec![id.to_string()])));
+            scopes.push((Scope::Category, Keys::CollectionId(*id)));
         }
         let (scope, keys) = match scopes.len() {
             0 => (Scope::All, Keys::Everything),
@@ -109,21 +111,34 @@ impl TallyScope {
             .and_where(column("scope").eq(self.scope.code()))
             .and_where(column("dimension").eq(dimension.code()))
             .and_where(column("status").is_in(self.statuses.iter().map(ActiveEnum::to_value)));
-        let with_slugs = |table: Alias, slugs: &[String]| {
+        let categories = || {
             Query::select()
                 .expr(Expr::cust("CAST(id AS TEXT)"))
-                .from(table)
-                .and_where(Expr::col(Alias::new("slug")).is_in(slugs.iter().cloned()))
+                .from(Alias::new(category::Entity.table_name()))
                 .to_owned()
         };
         let keys = match &self.keys {
             Keys::Everything => column("scope_key").eq(""),
             Keys::Stored(keys) => column("scope_key").is_in(keys.iter().cloned()),
-            Keys::CategorySlugs(slugs) => {
-                column("scope_key").in_subquery(with_slugs(Alias::new(category::Entity.table_name()), slugs))
-            }
-            Keys::CollectionSlugs(slugs) => column("scope_key")
-                .in_subquery(with_slugs(Alias::new(collection::Entity.table_name()), slugs)),
+            Keys::CategorySlugs(slugs) => column("scope_key").in_subquery(
+                categories().and_where(Expr::col(Alias::new("slug")).is_in(slugs.iter().cloned())).to_owned(),
+            ),
+            Keys::CollectionSlugs(slugs) => column("scope_key").in_subquery(
+                categories()
+                    .and_where(
+                        Expr::col(Alias::new("collection_id")).in_subquery(
+                            Query::select()
+                                .column(Alias::new("id"))
+                                .from(Alias::new(collection::Entity.table_name()))
+                                .and_where(Expr::col(Alias::new("slug")).is_in(slugs.iter().cloned()))
+                                .to_owned(),
+                        ),
+                    )
+                    .to_owned(),
+            ),
+            Keys::CollectionId(id) => column("scope_key").in_subquery(
+                categories().and_where(Expr::col(Alias::new("collection_id")).eq(*id)).to_owned(),
+            ),
         };
         select.and_where(keys);
     }
@@ -158,8 +173,9 @@ impl TallyScope {
             .to_owned()
     }
 
-    /// `SELECT … AS group_key, … AS case_count` of `group`, in its order and limit.
-    pub(super) fn group(&self, group: Group) -> SelectStatement {
+    /// `SELECT … AS group_key, … AS case_count` of `group`, in its order and limit; `None`
+    /// when the rollups do not keep it for this scope.
+    pub(super) fn group(&self, group: Group) -> Option<SelectStatement> {
         let mut select = Query::select();
         let dimension = match group {
             Group::Category => Dimension::Category,
@@ -171,9 +187,12 @@ impl TallyScope {
             Group::Month(DateField::CreatedAt) => Dimension::CreatedMonth,
             Group::Month(DateField::UpdatedAt) => Dimension::UpdatedMonth,
             Group::FollowUpActionKind | Group::FollowUpActionStatus => {
-                return self.follow_up_actions(group == Group::FollowUpActionKind);
+                return Some(self.follow_up_actions(group == Group::FollowUpActionKind));
             }
         };
+        if self.scope != Scope::All && !dimension.in_every_scope() {
+            return None;
+        }
         let key = match dimension {
             Dimension::Category | Dimension::Collection => Expr::cust("CAST(tally_key AS BIGINT)"),
             _ => Expr::col(Alias::new("tally_key")),
@@ -194,7 +213,7 @@ impl TallyScope {
         if let Group::Country { limit } | Group::Tag { limit } = group {
             select.limit(limit);
         }
-        select
+        Some(select)
     }
 
     /// Distinct linked follow-up actions per kind (or status), most first.
