@@ -5,6 +5,7 @@
 #   bench/run.sh                          # SQLite, and PostgreSQL when a local server answers
 #   ENGINES=sqlite DURATION=10s bench/run.sh
 #   WRITE=0 bench/run.sh                  # print the table, leave BENCHMARKS.md alone
+#   SCENARIOS=search WRITE=0 bench/run.sh # some scenarios only (always with WRITE=0)
 #
 # Builds release binaries; seeds N (100,000) synthetic cases per engine once (kept under
 # $BENCH_DIR and reused while the binary is older than the seed); installs wrk (Debian)
@@ -22,6 +23,8 @@ WARMUP=${WARMUP:-3s}
 CONNECTIONS=${CONNECTIONS:-32}
 ENGINES=${ENGINES:-sqlite postgres}
 WRITE=${WRITE:-1}
+# Some of the scenarios only; use it with WRITE=0 (the block in BENCHMARKS.md lists them all).
+SCENARIOS=${SCENARIOS:-typename by-slug page search statistics statistics-cold}
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432}
 BENCH_DIR=${BENCH_DIR:-/var/tmp/casegraph-bench}
 PORT=${PORT:-18100}
@@ -162,7 +165,7 @@ for engine in $ENGINES; do
   # for the one CPU far longer than 10 s each, and the suite measures throughput, not the limit.
   start "$PORT" "$binary" serve --bind "127.0.0.1:$PORT" --no-samples --timeout 120
   declare -A graphql=()
-  for scenario in typename by-slug page search statistics statistics-cold; do
+  for scenario in $SCENARIOS; do
     case "$scenario" in
       statistics-cold) line=$(run "$scenario" "$work/statistics" cold) ;;
       *) line=$(run "$scenario" "$work/$scenario") ;;
@@ -176,6 +179,7 @@ for engine in $ENGINES; do
   start "$BASELINE_PORT" "$baseline" --database-url "$database_url" --bind "127.0.0.1:$BASELINE_PORT"
   declare -A base=()
   for scenario in by-slug page; do
+    [[ " $SCENARIOS " == *" $scenario "* ]] || continue
     base[$scenario]=$(run "$scenario" "$work/$scenario")
     echo "$engine baseline $scenario: ${base[$scenario]}" >&2
   done
@@ -191,7 +195,7 @@ for engine in $ENGINES; do
       statistics-cold) echo 'full statistics, cold (new locale each request)' ;;
     esac
   }
-  for scenario in typename by-slug page search statistics statistics-cold; do
+  for scenario in $SCENARIOS; do
     read -r rps p50 p99 errors requests per_request rss <<<"${graphql[$scenario]}"
     ratio="—"
     if [ -n "${base[$scenario]:-}" ]; then

@@ -6,6 +6,10 @@
 #   - cold: the cache is bypassed (a locale no earlier request used: the cache key includes
 #     it), so every field runs its SQL, exactly as on a cache miss;
 #   - cached: the same request again and again (one content-version lookup each).
+#   - filtered by one category, then by one country, cold: read from the statistics rollups;
+#   - the same two filters with `isSample: true` added, cold: every synthetic case is a
+#     sample, so the answer is the same, but the rollups do not keep that constraint and the
+#     statistics are computed from the cases, as every filter was before the rollups.
 # Prints p50/p90/p99 in milliseconds as a Markdown table. Every response body is checked:
 # one with "errors" aborts the run.
 #
@@ -65,13 +69,16 @@ for _ in $(seq 100); do curl -sf "$url/readyz" >/dev/null && break; sleep 0.2; d
 selection='caseCount organisationCount countryCount byCategory { category { slug name } count share } byOrganisationType { type label count share } byCountry(first: 15) { country { code name } count share } byCollection { collection { slug year } count share } byMonth(field: PUBLISHED_AT) { month count } byTag(first: 10) { tag count } followUpActions { total byKind { kind label count } byStatus { status count } }'
 
 request='{"query":"{ statistics { '"$selection"' } }"}'
+filtered() { # filtered FILTER: the dashboard request for a CaseFilter literal
+  printf '{"query":"{ statistics(filter: %s) { %s } }"}' "$1" "$selection"
+}
 
-time_requests() { # time_requests NAME COUNT HEADER_FUNCTION
-  local name=$1 count=$2 header=$3 out
+time_requests() { # time_requests NAME COUNT HEADER_FUNCTION [BODY]
+  local name=$1 count=$2 header=$3 body=${4:-$request} out
   out=$(mktemp)
   for i in $(seq "$count"); do
     curl -s "$url/graphql" -H 'Content-Type: application/json' -H "$($header "$i")" \
-      -d "$request" -o "$out" -w '%{time_total}\n'
+      -d "$body" -o "$out" -w '%{time_total}\n'
     if grep -q '"errors"' "$out"; then echo "$name: error body: $(head -c 500 "$out")" >&2; exit 1; fi
   done | sort -n | awk -v name="$name" '
     { t[NR] = $1 * 1000 }
@@ -98,3 +105,10 @@ echo "| scenario | requests | p50 ms | p90 ms | p99 ms |"
 echo "|---|---|---|---|---|"
 time_requests "full statistics, cold (cache bypassed)" "$COLD" cold_header
 time_requests "full statistics, cached" "$CACHED" cached_header
+time_requests "one category, cold (rollups)" "$COLD" cold_header \
+  "$(filtered '{ categories: [\"logistics-integration\"] }')"
+time_requests "one category, cold (computed from the cases)" "$COLD" cold_header \
+  "$(filtered '{ categories: [\"logistics-integration\"], isSample: true }')"
+time_requests "one country, cold (rollups)" "$COLD" cold_header "$(filtered '{ countries: [\"AU\"] }')"
+time_requests "one country, cold (computed from the cases)" "$COLD" cold_header \
+  "$(filtered '{ countries: [\"AU\"], isSample: true }')"

@@ -390,6 +390,7 @@ if [[ -n "$(git status --porcelain --untracked-files=no -- src migration entity 
 fi
 export SOAK_META_COMMAND="$command_line" SOAK_META_BINARY="$bin" SOAK_META_COMMIT="$commit" \
   SOAK_META_VERSION="$("$bin" --version 2>/dev/null || echo unknown)" SOAK_META_HOST="$(uname -n)" \
+  SOAK_META_BUILT="$(date -u -r "$bin" '+%Y-%m-%d %H:%M UTC' 2>/dev/null || echo unknown)" \
   SOAK_META_CPU="$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)" \
   SOAK_META_CORES="$(nproc)" SOAK_META_LOAD_START="$load_start" SOAK_META_LOAD_END="$(load_average)" \
   SOAK_META_STARTED="$started_utc" SOAK_META_REDIS="$redis_url" SOAK_META_MIX="$read_mix"
@@ -408,7 +409,7 @@ json.dump({
     "version": e["SOAK_META_VERSION"], "host": e["SOAK_META_HOST"], "cpu": e["SOAK_META_CPU"],
     "cores": int(e["SOAK_META_CORES"]), "load_start": e["SOAK_META_LOAD_START"],
     "load_end": e["SOAK_META_LOAD_END"], "started_utc": e["SOAK_META_STARTED"],
-    "redis_url": e["SOAK_META_REDIS"], "read_mix": e["SOAK_META_MIX"],
+    "redis_url": e["SOAK_META_REDIS"], "read_mix": e["SOAK_META_MIX"], "built": e["SOAK_META_BUILT"],
 }, open(a[1], "w"), indent=1)
 EOF
 stop_pid "$server_pid" # the log is complete for the report

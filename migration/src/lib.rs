@@ -16,6 +16,8 @@ mod m20261205_000010_add_change_visibility;
 mod m20261205_000011_create_webhooks;
 mod m20261205_000012_create_trusted_documents;
 mod m20261208_000013_create_case_tallies;
+mod m20261208_000014_compress_search_documents;
+mod m20261208_000015_cover_case_tallies;
 
 /// The ordered list of Casegraph migrations.
 #[derive(Debug)]
@@ -38,6 +40,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000011_create_webhooks::Migration),
             Box::new(m20261205_000012_create_trusted_documents::Migration),
             Box::new(m20261208_000013_create_case_tallies::Migration),
+            Box::new(m20261208_000014_compress_search_documents::Migration),
+            Box::new(m20261208_000015_cover_case_tallies::Migration),
         ]
     }
 }

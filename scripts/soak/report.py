@@ -234,7 +234,8 @@ def main():
     lines = []
     lines.append(f"Run of {meta['started_utc']} on `{meta['host']}` ({meta['cpu']}, {meta['cores']} cores, "
                  f"load average {meta['load_start']} at the start, {meta.get('load_end', '?')} at the end); "
-                 f"binary `{meta['binary']}` ({meta['version']}; repository at {meta['commit']}).")
+                 f"binary `{meta['binary']}` ({meta['version']}, built {meta.get('built', '?')}; repository at "
+                 f"{meta['commit']} when it ran).")
     lines.append("")
     lines.append("```sh")
     lines.append(meta["command"])

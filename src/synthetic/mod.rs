@@ -26,9 +26,10 @@ mod vocabulary;
 mod writer;
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use self::plan::Plan;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::store::Store;
 use crate::store::content_version::bump_content_version;
 use crate::store::rollups::Touched;
@@ -71,22 +72,41 @@ pub async fn generate(store: &Store, options: &SyntheticOptions) -> Result<Synth
     if options.cases == 0 {
         return Ok(SyntheticReport::default());
     }
-    let plan = Plan::load(store.pool(), options).await?;
+    let plan = Arc::new(Plan::load(store.pool(), options).await?);
     let load = store.begin_load().await?;
     let connection = load.connection();
-    // Rollups: a large seed recomputes them at the end, a small one moves them.
-    let mut touched = Touched::expecting(usize::try_from(plan.case_count).unwrap_or(usize::MAX));
+    // Rollups: the new cases (consecutive ids) are added in one statement at the end.
+    let mut touched = Touched::default();
 
     writer::tags(&load, &plan.new_tags).await?;
     for indexes in chunks(0..plan.organisation_count, ROWS_PER_BATCH) {
         let ids = writer::organisations(&load, organisations::rows(&plan, indexes)).await?;
         search::index_loaded(&load, Indexed::Organisation, &ids).await?;
     }
-    for indexes in chunks(0..plan.case_count, ROWS_PER_BATCH) {
-        tracing::debug!(from = indexes.start, to = indexes.end, "writing synthetic cases");
-        let ids = writer::cases(&load, cases::rows(&plan, indexes)).await?;
+    // Cases, the bulk of a seed, in a pipeline over two threads: while the database writes
+    // one batch, the next is generated and the previous one's index rows are analysed.
+    let backend = store.backend();
+    let mut batches = chunks(0..plan.case_count, ROWS_PER_BATCH);
+    let generate = |indexes: Option<Range<u64>>| {
+        let plan = Arc::clone(&plan);
+        indexes.map(|indexes| tokio::task::spawn_blocking(move || cases::rows(&plan, indexes)))
+    };
+    let mut next = generate(batches.next());
+    let mut analysing: Option<tokio::task::JoinHandle<search::Analysed>> = None;
+    while let Some(generating) = next.take() {
+        let rows = generating.await.map_err(|error| Error::Internal(format!("generating cases: {error}")))?;
+        next = generate(batches.next());
+        let ids = writer::cases(&load, rows).await?;
         touched.created(ids.iter().copied());
-        search::index_loaded(&load, Indexed::Case, &ids).await?;
+        if let Some(previous) = analysing.take() {
+            search::write_analysed(&load, joined(previous).await?).await?;
+        }
+        let documents = search::loaded_documents(&load, Indexed::Case, &ids).await?;
+        analysing =
+            Some(tokio::task::spawn_blocking(move || search::analyse(backend, Indexed::Case, documents)));
+    }
+    if let Some(previous) = analysing.take() {
+        search::write_analysed(&load, joined(previous).await?).await?;
     }
     for indexes in chunks(0..plan.follow_up_action_count, ROWS_PER_BATCH) {
         let rows = follow_up_actions::rows(&plan, indexes);
@@ -109,6 +129,11 @@ pub async fn generate(store: &Store, options: &SyntheticOptions) -> Result<Synth
 }
 
 /// `indexes` cut into consecutive ranges of at most `size`.
+/// The analysis a blocking task made.
+async fn joined(task: tokio::task::JoinHandle<search::Analysed>) -> Result<search::Analysed> {
+    task.await.map_err(|error| Error::Internal(format!("analysing index rows: {error}")))
+}
+
 fn chunks(indexes: Range<u64>, size: u64) -> impl Iterator<Item = Range<u64>> {
     let Range { start, end } = indexes;
     (start..end)

@@ -408,3 +408,13 @@ async fn an_import_that_moves_cases_keeps_the_rollups_exact_and_migrate_recomput
     casegraph_ok(&database, &["migrate"]);
     casegraph_ok(&database, &["verify"]);
 }
+
+#[tokio::test]
+async fn a_seed_of_more_cases_than_one_statement_takes_keeps_the_rollups_exact() {
+    // Over 5,000 new cases: their rollups are added as one range of ids.
+    let database = crate::helpers::TestDatabase::new().await;
+    casegraph_ok(&database, &["seed", "--synthetic", "5100", "--seed", "5"]);
+    casegraph_ok(&database, &["verify"]);
+    casegraph_ok(&database, &["seed", "--synthetic", "40", "--seed", "6"]);
+    casegraph_ok(&database, &["verify"]);
+}

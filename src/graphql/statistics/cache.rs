@@ -4,12 +4,14 @@
 //! The generation is read once per request (one primary-key lookup of `content_version`,
 //! plus the store's in-process counter): a write anywhere, by this process, another replica
 //! or the CLI, changes it, so an entry computed before a write is never served after it.
-//! Stale entries are never looked up again and age out of the bounded cache. Concurrent
-//! requests for the same missing entry wait for one computation.
+//! Stale entries are never looked up again: when a request brings a newer generation, the
+//! entries of older ones are dropped at once (under steady writes they would otherwise
+//! hold the cache full of answers nobody can ask for). Concurrent requests for the same
+//! missing entry wait for one computation.
 
 use std::any::Any;
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use moka::future::Cache;
@@ -50,6 +52,8 @@ type Entry = Arc<dyn Any + Send + Sync>;
 #[derive(Clone)]
 pub struct StatisticsCache {
     entries: Cache<(Arc<Scope>, Field), Entry>,
+    /// The newest generation a request brought.
+    newest: Arc<Mutex<Option<ContentGeneration>>>,
 }
 
 impl std::fmt::Debug for StatisticsCache {
@@ -67,7 +71,35 @@ impl Default for StatisticsCache {
 impl StatisticsCache {
     /// An empty cache.
     pub fn new() -> Self {
-        Self { entries: Cache::builder().max_capacity(CAPACITY).time_to_idle(TIME_TO_IDLE).build() }
+        let entries = Cache::builder()
+            .max_capacity(CAPACITY)
+            .time_to_idle(TIME_TO_IDLE)
+            .support_invalidation_closures()
+            .build();
+        Self { entries, newest: Arc::default() }
+    }
+
+    /// Drops the entries of generations older than `generation` when it is new.
+    fn advance(&self, generation: ContentGeneration) {
+        let Ok(mut newest) = self.newest.lock() else { return };
+        let newer = match *newest {
+            None => true,
+            Some(known) => {
+                generation.durable > known.durable
+                    || (generation.durable == known.durable && generation.local > known.local)
+            }
+        };
+        if !newer {
+            return;
+        }
+        *newest = Some(generation);
+        drop(newest);
+        // Entries of this generation (stored by requests that raced past) stay.
+        if let Err(error) =
+            self.entries.invalidate_entries_if(move |(scope, _), _| scope.generation != generation)
+        {
+            tracing::warn!(%error, "cannot drop stale statistics");
+        }
     }
 
     /// The cached value of `field` in `scope`, or `compute`'s (cached when it succeeds).
@@ -76,6 +108,7 @@ impl StatisticsCache {
         T: Clone + Send + Sync + 'static,
         F: Future<Output = Result<T, Error>>,
     {
+        self.advance(scope.generation);
         // Boxed: the computation and moka's bookkeeping are large futures, nested once
         // (a share needs `caseCount`); on the heap they cannot exhaust a worker's stack.
         let compute = Box::pin(async { compute.await.map(|value| Arc::new(value) as Entry) });

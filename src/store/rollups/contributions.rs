@@ -11,6 +11,8 @@ pub enum Cases<'a> {
     All,
     /// The cases with these ids (an empty list covers none).
     Ids(&'a [i64]),
+    /// The cases with ids from the first to the second, both included.
+    Range(i64, i64),
 }
 
 impl Cases<'_> {
@@ -23,6 +25,7 @@ impl Cases<'_> {
                 let list: Vec<String> = ids.iter().map(i64::to_string).collect();
                 format!("c.id IN ({})", list.join(","))
             }
+            Self::Range(first, last) => format!("c.id BETWEEN {first} AND {last}"),
         }
     }
 }

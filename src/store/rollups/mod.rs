@@ -36,7 +36,7 @@ const UPSERT: &str = "INSERT INTO case_tally (scope, scope_key, dimension, statu
 const ON_CONFLICT: &str = "ON CONFLICT (scope, scope_key, dimension, status, tally_key) \
                            DO UPDATE SET tally = case_tally.tally + excluded.tally";
 
-/// Adds (`sign` 1) or subtracts (-1) what the cases `ids` count for in `part`.
+/// Adds (`sign` 1) or subtracts (-1) what the cases `ids` (sorted) count for in `part`.
 async fn shift<C: ConnectionTrait + 'static>(
     connection: &C,
     ids: &[i64],
@@ -44,6 +44,16 @@ async fn shift<C: ConnectionTrait + 'static>(
     sign: i8,
 ) -> Result<()> {
     let backend = connection.get_database_backend();
+    // A run of consecutive ids (a load's new cases) is one range, whatever its length.
+    if let (Some(first), Some(last)) = (ids.first(), ids.last())
+        && ids.len() > IDS_PER_STATEMENT
+        && usize::try_from(last - first).ok() == Some(ids.len() - 1)
+    {
+        allow_large_groups(connection).await?;
+        let select = contributions::select(backend, &Cases::Range(*first, *last), part, sign);
+        connection.execute_unprepared(&format!("{UPSERT} {select} {ON_CONFLICT}")).await?;
+        return Ok(());
+    }
     for chunk in ids.chunks(IDS_PER_STATEMENT) {
         let select = contributions::select(backend, &Cases::Ids(chunk), part, sign);
         connection.execute_unprepared(&format!("{UPSERT} {select} {ON_CONFLICT}")).await?;

@@ -209,31 +209,83 @@ async fn follow_up_action_documents<C: ConnectionTrait + 'static>(
     }
 }
 
-/// Indexes objects a bulk load created (they have no index rows yet): on PostgreSQL the
-/// rows go in by `COPY`.
-pub async fn index_loaded(load: &Load, indexed: Indexed, ids: &[i64]) -> Result<()> {
+/// The documents of objects a bulk load wrote, read back in its transaction.
+pub async fn loaded_documents(load: &Load, indexed: Indexed, ids: &[i64]) -> Result<Vec<Document>> {
     let connection = load.connection();
+    let mut documents = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(CHUNK) {
-        let documents = match indexed {
+        documents.extend(match indexed {
             Indexed::Case => case_documents(connection, chunk).await?,
             Indexed::Organisation => organisation_documents(connection, chunk).await?,
             Indexed::FollowUpAction => follow_up_action_documents(connection, chunk).await?,
-        };
-        if connection.get_database_backend() == DatabaseBackend::Postgres {
-            let mut data = String::new();
-            for document in &documents {
-                data.push_str(&document.id.to_string());
-                data.push('\t');
-                copy_escaped(&mut data, &tsvector(indexed, document));
-                data.push('\n');
+        });
+    }
+    Ok(documents)
+}
+
+/// Index rows analysed and ready to write (the analysis is CPU work a loader can run on
+/// another thread while the database writes the previous batch).
+#[derive(Debug)]
+pub struct Analysed {
+    indexed: Indexed,
+    rows: AnalysedRows,
+}
+
+#[derive(Debug)]
+enum AnalysedRows {
+    /// PostgreSQL: `owner_id<TAB>tsvector` lines for `COPY`.
+    Copy(String),
+    /// SQLite: the documents with their fields as terms.
+    Terms(Vec<Document>),
+}
+
+/// Analyses `documents` for `backend`'s index of `indexed`.
+pub fn analyse(backend: DatabaseBackend, indexed: Indexed, documents: Vec<Document>) -> Analysed {
+    let rows = if backend == DatabaseBackend::Postgres {
+        let mut data = String::new();
+        for document in &documents {
+            data.push_str(&document.id.to_string());
+            data.push('\t');
+            copy_escaped(&mut data, &tsvector(indexed, document));
+            data.push('\n');
+        }
+        AnalysedRows::Copy(data)
+    } else {
+        AnalysedRows::Terms(
+            documents
+                .into_iter()
+                .map(|document| Document {
+                    fields: document.fields.iter().map(|field| terms(field)).collect(),
+                    ..document
+                })
+                .collect(),
+        )
+    };
+    Analysed { indexed, rows }
+}
+
+/// Writes analysed index rows of objects a bulk load created (they have none yet).
+pub async fn write_analysed(load: &Load, analysed: Analysed) -> Result<()> {
+    match analysed.rows {
+        AnalysedRows::Copy(data) => {
+            let statement = format!("COPY {} (owner_id, document) FROM STDIN", analysed.indexed.table());
+            load.copy_text(&statement, &data).await
+        }
+        AnalysedRows::Terms(documents) => {
+            for chunk in documents.chunks(CHUNK) {
+                insert_terms(load.connection(), analysed.indexed, chunk).await?;
             }
-            load.copy_text(&format!("COPY {} (owner_id, document) FROM STDIN", indexed.table()), &data)
-                .await?;
-        } else {
-            insert(connection, indexed, &documents).await?;
+            Ok(())
         }
     }
-    Ok(())
+}
+
+/// Indexes objects a bulk load created (they have no index rows yet): on PostgreSQL the
+/// rows go in by `COPY`.
+pub async fn index_loaded(load: &Load, indexed: Indexed, ids: &[i64]) -> Result<()> {
+    let documents = loaded_documents(load, indexed, ids).await?;
+    let analysed = analyse(load.connection().get_database_backend(), indexed, documents);
+    write_analysed(load, analysed).await
 }
 
 fn append(field: &mut String, text: &str) {
@@ -293,38 +345,57 @@ async fn insert<C: ConnectionTrait + 'static>(
     indexed: Indexed,
     documents: &[Document],
 ) -> Result<()> {
-    let backend = connection.get_database_backend();
-    let table = Alias::new(indexed.table());
-    {
-        // Small enough statements for both engines' bind-parameter limits.
+    if connection.get_database_backend() == DatabaseBackend::Postgres {
+        let table = Alias::new(indexed.table());
+        // Small enough statements for the bind-parameter limit.
         for rows in documents.chunks(500) {
             let mut insert = Query::insert();
-            insert.into_table(table.clone());
-            if backend == DatabaseBackend::Postgres {
-                insert.columns([Alias::new("owner_id"), Alias::new("document")]);
-                for document in rows {
-                    insert.values([
-                        Expr::val(document.id),
-                        Expr::cust_with_values("CAST($1 AS tsvector)", [tsvector(indexed, document)]),
-                    ])?;
-                }
-            } else {
-                let mut columns = vec![Alias::new("rowid")];
-                columns.extend(indexed.fields().iter().map(|(name, _)| Alias::new(*name)));
-                let status = indexed.status_column();
-                columns.extend(status.map(Alias::new));
-                insert.columns(columns);
-                for document in rows {
-                    let mut values = vec![Expr::val(document.id)];
-                    values.extend(document.fields.iter().map(|field| Expr::val(terms(field))));
-                    if status.is_some() {
-                        values.push(Expr::val(document.status.clone().unwrap_or_default()));
-                    }
-                    insert.values(values)?;
-                }
+            insert.into_table(table.clone()).columns([Alias::new("owner_id"), Alias::new("document")]);
+            for document in rows {
+                insert.values([
+                    Expr::val(document.id),
+                    Expr::cust_with_values("CAST($1 AS tsvector)", [tsvector(indexed, document)]),
+                ])?;
             }
             connection.execute(&insert).await?;
         }
+        return Ok(());
+    }
+    let analysed: Vec<Document> = documents
+        .iter()
+        .map(|document| Document {
+            id: document.id,
+            fields: document.fields.iter().map(|field| terms(field)).collect(),
+            status: document.status.clone(),
+        })
+        .collect();
+    insert_terms(connection, indexed, &analysed).await
+}
+
+/// Inserts SQLite index rows whose fields are already terms.
+async fn insert_terms<C: ConnectionTrait + 'static>(
+    connection: &C,
+    indexed: Indexed,
+    documents: &[Document],
+) -> Result<()> {
+    let table = Alias::new(indexed.table());
+    let mut columns = vec![Alias::new("rowid")];
+    columns.extend(indexed.fields().iter().map(|(name, _)| Alias::new(*name)));
+    let status = indexed.status_column();
+    columns.extend(status.map(Alias::new));
+    // Small enough statements for the bind-parameter limit.
+    for rows in documents.chunks(500) {
+        let mut insert = Query::insert();
+        insert.into_table(table.clone()).columns(columns.clone());
+        for document in rows {
+            let mut values = vec![Expr::val(document.id)];
+            values.extend(document.fields.iter().map(|field| Expr::val(field.clone())));
+            if status.is_some() {
+                values.push(Expr::val(document.status.clone().unwrap_or_default()));
+            }
+            insert.values(values)?;
+        }
+        connection.execute(&insert).await?;
     }
     Ok(())
 }

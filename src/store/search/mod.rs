@@ -7,8 +7,8 @@ mod matching;
 mod syntax;
 
 pub use index::{
-    index_loaded, reindex_cases, reindex_cases_of_organisations, reindex_follow_up_actions,
-    reindex_organisations, remove,
+    Analysed, analyse, index_loaded, loaded_documents, reindex_cases, reindex_cases_of_organisations,
+    reindex_follow_up_actions, reindex_organisations, remove, write_analysed,
 };
 pub use matching::{Indexed, match_ids, matches, statuses_in_index};
 pub use syntax::fts5;
